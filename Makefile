@@ -1,0 +1,35 @@
+# loanbot — set-up, run, test, benchmark. `.venv` at the repo root is created when missing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench check clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat
+run: $(STAMP)
+	$(PY) -m bot run
+
+## test: install, then the whole test suite
+test: $(STAMP)
+	$(PY) -m pytest
+
+## check: validate the knowledge base (and its provenance when the seeds are present)
+check: $(STAMP)
+	$(PY) -m bot kb check
+	@if [ -d ../shared/seeds ]; then $(PY) -m bot kb check --docs ../shared/seeds; fi
+
+## bench: speed and memory against their floors; writes benchmarks/results.json
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,100 @@
+"""Sub-commands that need the engine: run, chat, ask, eval."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - lazy import keeps `kb` commands fast
+    from .engine import build_engine
+
+    return build_engine(Path(args.knowledge), Path(args.intents))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Print the reply to one question, or with ``-`` answer JSON lines from standard input."""
+    from .knowledge import KnowledgeError
+
+    try:
+        engine = _engine(args)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.question == "-":
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                session, text = str(request.get("session", "stdin")), str(request["text"])
+            except (ValueError, KeyError, AttributeError, TypeError) as exc:
+                print(json.dumps({"error": f"bad request line: {exc}"}, ensure_ascii=False), flush=True)
+                continue
+            reply = engine.reply(session, text)
+            print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else reply.text, flush=True)
+        return 0
+    reply = engine.reply("cli", args.question)
+    print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) if args.json else reply.text)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Console chat: same engine, same context rules as Telegram."""
+    from .console import chat
+
+    return chat(_engine(args), intro=getattr(args, "intro", None))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print the evaluation report of a labeled JSON-lines file."""
+    from .evaluation import evaluate, load_cases
+
+    report = evaluate(_engine(args), load_cases(Path(args.file)))
+    print(report.render())
+    if args.failures:
+        for o in report.failures():
+            print(f"✗ {o.text!r}: expected {o.expected} {list(o.expected_products)} → got {o.got} {list(o.got_products)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat."""
+    from .config import Settings
+
+    settings = Settings.from_env()
+    if not settings.token:
+        args.intro = ("（没有设置 TELEGRAM_BOT_TOKEN，启动控制台对话。要连接 Telegram："
+                      "TELEGRAM_BOT_TOKEN=<token> make run）")
+        return cmd_chat(args)
+    from .telegram.app import WebhookConfig, run_bot
+
+    webhook = None
+    if args.webhook:
+        webhook = WebhookConfig.create(url=args.webhook, listen=args.listen, port=args.port,
+                                       secret_token=args.secret_token)
+    return run_bot(settings, webhook)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add run / chat / ask / eval to the parser."""
+    run = sub.add_parser("run", help="start the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else console chat)")
+    run.add_argument("--webhook", metavar="URL", help="webhook mode: the public HTTPS URL Telegram posts to")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    run.add_argument("--port", type=int, default=8443, help="webhook listen port")
+    run.add_argument("--secret-token", default=None, help="webhook secret (default: BOT_WEBHOOK_SECRET or random)")
+    run.set_defaults(func=cmd_run)
+
+    chat = sub.add_parser("chat", help="console chat")
+    chat.set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", help="answer one question ('-' reads JSON lines from stdin)")
+    ask.add_argument("--json", action="store_true", help="print the structured reply as JSON")
+    ask.add_argument("question", help="the question, or - for JSON lines {\"session\", \"text\"} on stdin")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="evaluate on a labeled JSON-lines file")
+    ev.add_argument("file", help="e.g. tests/data/dev.jsonl")
+    ev.add_argument("--failures", action="store_true", help="also list every wrong answer")
+    ev.set_defaults(func=cmd_eval)

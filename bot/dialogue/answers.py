@@ -1,0 +1,444 @@
+"""Compose answers from the knowledge base: figures, their sources, disagreements shown openly,
+calculations with their formula and assumptions, and a closing caution."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from .. import calc
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.labels import TOPIC_LABELS, format_value, num
+from ..knowledge.models import Fact, FeeRule, Money, MoneyRange, Multiplier, Rate, RateRange, Score
+from .slots import Slots
+
+CAUTION = ("⚠️ 以上是根据两份公开资料整理的一般信息，不构成财务建议，也不是借款建议；"
+           "实际额度、利率和费用以贷款机构的官方页面和合同为准。")
+HUNDRED = Decimal(100)
+EXAMPLE_AMOUNT = Decimal(10000)
+EXAMPLE_DAYS = 30
+EXAMPLE_MONTHS = 12
+DAYS_PER_MONTH = 30
+
+
+@dataclass
+class Draft:
+    """An answer being written: its lines and the facts it relied on."""
+
+    lines: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+    def add(self, line: str, *facts: Fact) -> None:
+        self.lines.append(line)
+        self.facts.extend(facts)
+
+
+def money(value: Decimal) -> str:
+    """Rounded to the fen only here, for display: 60 → 60.00元."""
+    return f"{calc.yuan(value)}元"
+
+
+def pct(fraction: Decimal) -> str:
+    return calc.percent_trim(fraction)
+
+
+class Composer:
+    """Writes the text of an answer for one intent and its products."""
+
+    # Intents whose answer names its products one by one from these topics.
+    LISTED: dict[str, tuple[str, ...]] = {
+        "how_to_apply": ("application", "entry_tier", "platform"),
+        "credit_evaluation": ("credit_weight", "credit_dimension", "data_layer", "algorithm"),
+        "raise_limit": ("limit_factor", "limit_adjustment"),
+        "risk_control": ("risk_control", "anti_fraud"),
+        "approval_time": ("approval_time", "application"),
+        "repayment_methods": ("repayment_methods",),
+        "compliance": ("compliance",),
+        "risk_statistics": ("risk_statistics",),
+        "business_stats": ("acquisition_cost", "user_coverage", "funding", "conversion", "average_rate"),
+        "future_plans": ("future_plan",),
+    }
+    # Topics that also come from a product's related platforms (借呗 ← 芝麻信用).
+    SHARED_TOPICS = {"anti_fraud", "credit_dimension", "cooperation"}
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._special: dict[str, Callable[[tuple[str, ...], Slots, Draft], None]] = {
+            "zhima_requirement": self._zhima, "max_amount": self._max_amount, "rates": self._rates,
+            "interest_cost": self._interest, "installment": self._installment, "overdue_penalty": self._overdue,
+            "prepayment": self._prepayment, "eligibility": self._eligibility, "platform_cooperation": self._cooperation,
+            "product_overview": self._overview, "compare": self._compare, "risk_statistics": self._risk_statistics,
+            "business_stats": self._business,
+        }
+
+    # ---------------------------------------------------------------- entry
+    def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
+        """The answer text and its citations."""
+        draft = Draft()
+        handler = self._special.get(intent)
+        if handler is not None:
+            handler(products, slots, draft)
+        else:
+            self._listed(intent, products, draft, title)
+        self._conflicts(draft)
+        sources = self._sources(draft)
+        text = "\n".join(draft.lines)
+        if sources:
+            text += "\n\n来源：" + "；".join(sources)
+        return text + "\n\n" + CAUTION, tuple(sources)
+
+    # ---------------------------------------------------------------- helpers
+    def name(self, pid: str) -> str:
+        return self.kb.product(pid).name
+
+    def facts(self, pid: str, *topics: str) -> tuple[Fact, ...]:
+        own = self.kb.find(pid, *topics)
+        shared = [t for t in topics if t in self.SHARED_TOPICS]
+        if shared and self.kb.has_product(pid):
+            for related in self.kb.product(pid).related:
+                own += self.kb.find(related, *shared)
+        return own
+
+    def daily_bounds(self, pid: str) -> tuple[list[Decimal], list[Fact]]:
+        """The daily rate(s) as fractions (one for a fixed rate, two for a range) and the facts stating them."""
+        facts = list(self.kb.find(pid, "daily_rate"))
+        if not facts:
+            return [], []
+        value = facts[0].value
+        if isinstance(value, RateRange):
+            return [value.min_percent / HUNDRED, value.max_percent / HUNDRED], facts
+        assert isinstance(value, Rate)
+        return [value.percent / HUNDRED], facts
+
+    def maximum(self, pid: str) -> tuple[Decimal | None, list[Fact]]:
+        """The highest stated amount for a product across documents, with the facts that state maxima."""
+        facts = list(self.kb.find(pid, "max_amount"))
+        values = [f.value.yuan for f in facts if isinstance(f.value, Money)]
+        for conflict in self.kb.conflicts_for(facts):
+            for fid in conflict.facts:
+                fact = self.kb.fact(fid)
+                if isinstance(fact.value, MoneyRange) and fact not in facts:
+                    facts.append(fact)
+                    values.append(fact.value.max_yuan)
+        return (max(values) if values else None), facts
+
+    def _per_product(self, products: tuple[str, ...]) -> tuple[str, ...]:
+        return products or tuple(p.id for p in self.kb.loan_products)
+
+    def _fact_line(self, fact: Fact, with_label: bool = False) -> str:
+        prefix = f"{fact.label}：" if with_label and fact.label and not fact.text.startswith(fact.label) else ""
+        return f"• {prefix}{fact.text}"
+
+    def _conflicts(self, draft: Draft) -> None:
+        seen = set()
+        for conflict in self.kb.conflicts_for(draft.facts):
+            if conflict.kind in ("disagreement", "rate_mismatch") and conflict.id not in seen:
+                seen.add(conflict.id)
+                draft.lines.append(f"⚠️ {self.name(conflict.product)}：{conflict.text}")
+
+    def _sources(self, draft: Draft) -> list[str]:
+        out: list[str] = []
+        for fact in draft.facts:
+            cite = self.kb.cite(fact.source)
+            if cite not in out:
+                out.append(cite)
+        return out
+
+    # ---------------------------------------------------------------- listed topics
+    def _listed(self, intent: str, products: tuple[str, ...], draft: Draft, title: str) -> None:
+        topics = self.LISTED.get(intent, ())
+        for pid in self._per_product(products):
+            facts = self.facts(pid, *topics)
+            if not facts:
+                draft.add(f"【{self.name(pid)}】资料里没有提到{self.name(pid)}的{title}。")
+                continue
+            draft.add(f"【{self.name(pid)}】{title}：")
+            for fact in facts:
+                draft.add(self._fact_line(fact, with_label=True), fact)
+
+    # ---------------------------------------------------------------- 芝麻分 and eligibility
+    def _score_verdict(self, pid: str, score: int) -> tuple[str, Fact | None]:
+        facts = self.kb.find(pid, "zhima_requirement")
+        if not facts:
+            return f"资料没有写{self.name(pid)}的芝麻分要求。", None
+        value = facts[0].value
+        assert isinstance(value, Score)
+        if not value.required or value.min is None:
+            return f"{self.name(pid)}不强制看芝麻分，{score}分本身不是门槛；能否开通主要看腾讯自己的评估。", facts[0]
+        if score >= value.min:
+            return (f"你的{score}分达到资料所写{self.name(pid)}的门槛（≥{value.min}分），"
+                    f"但这只是条件之一，能否获批、额度多少还要看其他审核。"), facts[0]
+        return f"你的{score}分低于资料所写{self.name(pid)}的门槛（≥{value.min}分），差{value.min - score}分。", facts[0]
+
+    def _zhima(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        for pid in self._per_product(products):
+            facts = self.kb.find(pid, "zhima_requirement")
+            if slots.score is not None:
+                line, fact = self._score_verdict(pid, slots.score)
+                draft.add(f"• {line}", *([fact] if fact else []))
+            elif facts:
+                draft.add(f"• {self.name(pid)}：{facts[0].text}。", facts[0])
+            else:
+                draft.add(f"• 资料没有写{self.name(pid)}的芝麻分要求。")
+        if not products:
+            note = self.kb.find("wechat", "cooperation")
+            extra = [f for f in note if f.label == "并非都看芝麻分"]
+            for fact in extra:
+                draft.add(f"另外：{fact.text}。", fact)
+
+    def _eligibility(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        topics = ("real_name_months", "account_activity", "asset_proof")
+        for pid in self._per_product(products):
+            draft.add(f"【{self.name(pid)}】资料列出的申请条件：")
+            for fact in self.kb.find(pid, "zhima_requirement", *topics):
+                label = TOPIC_LABELS[fact.topic]
+                draft.add(f"• {label}：{fact.text}", fact)
+            if slots.score is not None:
+                line, fact = self._score_verdict(pid, slots.score)
+                draft.add(f"→ {line}", *([fact] if fact else []))
+            tiers = self.kb.find(pid, "application")
+            for fact in tiers[:1]:
+                draft.add(f"• {fact.text}", fact)
+
+    # ---------------------------------------------------------------- amounts and rates
+    def _max_amount(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        for pid in self._per_product(products):
+            facts = self.kb.find(pid, "max_amount")
+            if not facts:
+                draft.add(f"• 资料没有写{self.name(pid)}的最高额度。")
+                continue
+            for fact in facts:
+                draft.add(f"• {self.name(pid)}：{fact.text}（{self.kb.source(fact.source.doc).title}）", fact)
+            for tier in self.kb.find(pid, "entry_tier"):
+                if isinstance(tier.value, MoneyRange):
+                    draft.add(f"  - {tier.text}", tier)
+            if slots.amount is not None:
+                draft.add("  " + self._amount_verdict(pid, slots.amount))
+
+    def _amount_verdict(self, pid: str, amount: Decimal) -> str:
+        top, facts = self.maximum(pid)
+        if top is None:
+            return f"→ 资料没有写{self.name(pid)}的最高额度，无法判断{money(amount)}是否超出。"
+        stated = sorted({f.value.yuan for f in facts if isinstance(f.value, Money)})
+        if amount > top:
+            return f"→ 你想借的{money(amount)}超过了资料中{self.name(pid)}的最高额度（{num(top)}元）。"
+        if stated and amount > stated[-1]:
+            return (f"→ {money(amount)}超过一份资料写的最高{num(stated[-1])}元，"
+                    f"只在另一份资料所说的核心优质客户额度（最高{num(top)}元）之内。")
+        return f"→ {money(amount)}没有超过资料所写的最高额度；实际能借多少以你自己的授信为准。"
+
+    def _rates(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        for pid in self._per_product(products):
+            daily = self.kb.find(pid, "daily_rate")
+            annual = self.kb.find(pid, "annual_rate")
+            if not daily and not annual:
+                draft.add(f"• 资料没有写{self.name(pid)}的利率。")
+                continue
+            parts = [f.text for f in (daily[:1] + annual[:1])]
+            draft.add(f"• {self.name(pid)}：" + "；".join(parts) + "。", *daily, *annual)
+            for conflict in self.kb.conflicts_for(daily + annual):
+                if conflict.kind == "day_basis":
+                    draft.add(f"  （{conflict.text}资料没有写明按多少天折算，这是按数字推算的。）")
+                elif conflict.kind == "rate_mismatch":
+                    bounds, _ = self.daily_bounds(pid)
+                    conv = "、".join(f"按{b}天折算为{pct(bounds[0] * b)}" for b in (360, 365))
+                    draft.add(f"  （日利率{pct(bounds[0])}{conv}，与年化{format_value(annual[0])[2:]}不符。）")
+
+    def _rate_label(self, rate: Decimal, bounds: list[Decimal]) -> str:
+        if len(bounds) == 1:
+            return f"固定日利率{pct(rate)}"
+        return f"日利率{'下限' if rate == bounds[0] else '上限'}{pct(rate)}"
+
+    def _too_much(self, pid: str, amount: Decimal, draft: Draft) -> bool:
+        top, facts = self.maximum(pid)
+        if top is not None and amount > top:
+            draft.add(f"【{self.name(pid)}】{money(amount)}超过了资料中的最高额度{num(top)}元，不按这个金额计算。",
+                      *facts)
+            return True
+        return False
+
+    # ---------------------------------------------------------------- calculations
+    def _interest(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount = slots.amount or EXAMPLE_AMOUNT
+        days, how = self._days(slots)
+        assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
+        if how:
+            assumed.append(how)
+        draft.add(f"借{money(amount)}、用{days}天的利息（利息 = 本金 × 日利率 × 天数）：")
+        for pid in self._per_product(products):
+            if self._too_much(pid, amount, draft):
+                continue
+            bounds, facts = self.daily_bounds(pid)
+            if not bounds:
+                draft.add(f"• {self.name(pid)}：资料没有日利率，无法计算。")
+                continue
+            costs = [calc.daily_interest(amount, r, days) for r in bounds]
+            shown = "–".join(money(c) for c in costs)
+            rates = "–".join(pct(r) for r in bounds)
+            draft.add(f"• {self.name(pid)}（日利率{rates}）：{shown}", *facts)
+            self._note_amount(pid, amount, draft)
+        draft.add("假设：" + "；".join(assumed + ["按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
+                                                "区间产品的实际利率以审批结果为准"]) + "。")
+
+    def _note_amount(self, pid: str, amount: Decimal, draft: Draft) -> None:
+        stated = [f for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
+        if stated and amount > stated[0].value.yuan:
+            draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0].value.yuan)}元。", stated[0])
+
+    def _days(self, slots: Slots) -> tuple[int, str]:
+        if slots.days:
+            return slots.days, ""
+        if slots.months:
+            return slots.months * DAYS_PER_MONTH, f"{slots.months}个月按每月{DAYS_PER_MONTH}天计"
+        return EXAMPLE_DAYS, f"没有说天数，按{EXAMPLE_DAYS}天举例"
+
+    def _installment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount = slots.amount or EXAMPLE_AMOUNT
+        months = slots.months or (slots.days // DAYS_PER_MONTH if slots.days and slots.days >= DAYS_PER_MONTH else None)
+        months = months or EXAMPLE_MONTHS
+        assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
+        if not (slots.months or slots.days):
+            assumed.append(f"没有说期数，按{EXAMPLE_MONTHS}期举例")
+        draft.add(f"借{money(amount)}、分{months}期，两种常见还款方式：")
+        for pid in self._per_product(products):
+            if self._too_much(pid, amount, draft):
+                continue
+            bounds, facts = self.daily_bounds(pid)
+            if not bounds:
+                draft.add(f"【{self.name(pid)}】资料没有日利率，无法计算。")
+                continue
+            draft.add(f"【{self.name(pid)}】", *facts)
+            for rate in bounds:
+                monthly = calc.monthly_from_daily(rate, DAYS_PER_MONTH)
+                even = calc.equal_instalment_schedule(amount, monthly, months)
+                principal = calc.equal_principal_schedule(amount, monthly, months)
+                apr = calc.annualized_rate_irr(even)
+                draft.add(f"• {self._rate_label(rate, bounds)}（月利率{pct(monthly)}）：")
+                draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
+                draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
+                          f"总利息{money(principal.total_interest)}")
+                draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{pct(apr)}")
+        draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
+                  "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
+        draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
+                                                "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
+
+    def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount, days = slots.amount, slots.overdue_days or slots.days
+        compute = amount is not None and days is not None
+        if compute:
+            draft.add(f"逾期{money(amount)}、{days}天的罚息（罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数）：")
+        for pid in self._per_product(products):
+            rule = self.kb.find(pid, "overdue_penalty")
+            if not rule:
+                draft.add(f"• 资料没有写{self.name(pid)}的逾期规则。")
+                continue
+            value = rule[0].value
+            assert isinstance(value, Multiplier)
+            if not compute:
+                draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
+                continue
+            assert amount is not None and days is not None
+            bounds, facts = self.daily_bounds(pid)
+            costs = [calc.overdue_penalty(amount, r, value.times, days) for r in bounds]
+            fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
+            draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
+                      f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
+        if not compute:
+            draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
+        else:
+            draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
+
+    def _prepayment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        wanted = self._per_product(products)
+        numbers = slots.amount is not None and slots.repay_day is not None
+        for pid in wanted:
+            rule = self.kb.find(pid, "prepayment_fee")
+            if not rule:
+                draft.add(f"• 资料没有写{self.name(pid)}的提前还款规则。")
+                continue
+            draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
+        if not numbers:
+            if any(self._fee_rule(p) == "remaining_days_interest" for p in wanted):
+                draft.add("告诉我金额、借款天数和第几天还（比如“WE2000借2000元30天，第10天提前还”），我可以算出要多付多少。")
+            return
+        amount, repay_day = slots.amount, slots.repay_day
+        assert amount is not None and repay_day is not None
+        term = slots.days or (slots.months * DAYS_PER_MONTH if slots.months else EXAMPLE_DAYS)
+        if repay_day > term:
+            draft.add(f"第{repay_day}天已经超过借款期限{term}天，算不上提前还款。")
+            return
+        draft.add(f"借{money(amount)}、期限{term}天、第{repay_day}天提前还清：")
+        compare = list(wanted)
+        if all(self._fee_rule(p) == "remaining_days_interest" for p in compare):
+            compare += [p.id for p in self.kb.loan_products if self._fee_rule(p.id) == "free"][:1]
+        for pid in compare:
+            rule_name = self._fee_rule(pid)
+            bounds, facts = self.daily_bounds(pid)
+            if rule_name is None or not bounds or self._too_much(pid, amount, draft):
+                continue
+            for rate in bounds[-1:] if len(bounds) == 1 else bounds:
+                cost = calc.prepayment_cost(amount, rate, term, repay_day, rule_name)
+                draft.add(f"• {self.name(pid)}（{self._rate_label(rate, bounds)}）：已用{repay_day}天的利息"
+                          f"{money(cost.interest_paid)} + 提前还款费{money(cost.fee)} = 共{money(cost.total)}", *facts)
+        draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
+                  "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")
+
+    def _fee_rule(self, pid: str) -> str | None:
+        rule = self.kb.find(pid, "prepayment_fee")
+        return rule[0].value.rule if rule and isinstance(rule[0].value, FeeRule) else None
+
+    # ---------------------------------------------------------------- platform, overview, comparison
+    def _cooperation(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        draft.add("微信和芝麻信用的关系：")
+        for pid in ("wechat", "zhima"):
+            for fact in self.kb.find(pid, "cooperation"):
+                draft.add(self._fact_line(fact, with_label=True), fact)
+        for pid in products:
+            for fact in self.kb.find(pid, "platform", "zhima_requirement")[:2]:
+                draft.add(f"• {self.name(pid)}：{fact.text}", fact)
+
+    def _overview(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        for pid in self._per_product(products):
+            product = self.kb.product(pid)
+            draft.add(f"【{product.name}】{product.summary}")
+            for topic in ("platform", "positioning", "zhima_requirement", "max_amount", "daily_rate", "annual_rate"):
+                for fact in self.kb.find(pid, topic)[:1]:
+                    draft.add(f"• {TOPIC_LABELS[topic]}：{fact.text}", fact)
+
+    def _compare(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        chosen = products if len(products) >= 2 else tuple(p.id for p in self.kb.loan_products)
+        rows = ("platform", "zhima_requirement", "max_amount", "daily_rate", "annual_rate", "overdue_penalty",
+                "prepayment_fee", "real_name_months", "asset_proof")
+        draft.add("、".join(self.name(p) for p in chosen) + "对比：")
+        for topic in rows:
+            cells = []
+            for pid in chosen:
+                facts = self.kb.find(pid, topic)
+                if not facts:
+                    cells.append(f"{self.name(pid)} 未提及")
+                    continue
+                figure = format_value(facts[0])
+                if topic == "platform":
+                    figure = self.name(self.kb.product(pid).platform or pid)
+                cells.append(f"{self.name(pid)} {figure or facts[0].text}")
+                draft.facts.extend(facts[:1])
+            draft.add(f"• {TOPIC_LABELS[topic]}：" + "｜".join(cells))
+        if slots.advice:
+            draft.add("借不借、借哪一个，要看你的用途、还款能力和实际拿到的利率，我不能替你做决定。"
+                      "如果确实需要，建议先比较官方页面显示的年化利率和总费用，并确认自己能按时还款。")
+
+    def _risk_statistics(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        self._listed("risk_statistics", products, draft, "风险数据")
+        self._references(("bank", "other_online"), ("risk_statistics",), draft)
+
+    def _business(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        self._listed("business_stats", products, draft, "运营数据")
+        self._references(("bank", "other_online"), self.LISTED["business_stats"], draft)
+
+    def _references(self, refs: tuple[str, ...], topics: tuple[str, ...], draft: Draft) -> None:
+        lines = [(f, self.name(r)) for r in refs for f in self.kb.find(r, *topics)]
+        if lines:
+            draft.add("作为对照：")
+            for fact, _ in lines:
+                draft.add(f"• {fact.text}", fact)

@@ -1,0 +1,61 @@
+"""Per-session dialogue context so follow-ups ("那借呗呢", "如果借2万呢", "60天呢") work."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Callable
+
+CONTEXT_TTL_SECONDS = 30 * 60
+MAX_SESSIONS = 100_000
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation is about: the last intent and its slots."""
+
+    intent: str | None = None
+    products: tuple[str, ...] = ()
+    amount: Decimal | None = None
+    days: int | None = None
+    months: int | None = None
+    overdue_days: int | None = None
+    repay_day: int | None = None
+    score: int | None = None
+    suggestions: tuple[tuple[str, str | None], ...] = field(default=())  # (intent, product) offered last
+
+    def with_(self, **changes: object) -> "Context":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class SessionStore:
+    """Contexts by session id; a context expires 30 minutes after its last message. Thread-safe, bounded."""
+
+    def __init__(self, ttl: float = CONTEXT_TTL_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 max_sessions: int = MAX_SESSIONS) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.max_sessions = max_sessions
+        self._items: OrderedDict[str, tuple[float, Context]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: str) -> Context:
+        """The live context of ``session`` (empty when new or expired)."""
+        with self._lock:
+            item = self._items.get(session)
+            if item is None or self.clock() - item[0] > self.ttl:
+                self._items.pop(session, None)
+                return Context()
+            return item[1]
+
+    def put(self, session: str, context: Context) -> None:
+        with self._lock:
+            self._items[session] = (self.clock(), context)
+            self._items.move_to_end(session)
+            while len(self._items) > self.max_sessions:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)

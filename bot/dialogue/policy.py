@@ -1,0 +1,44 @@
+"""Thresholds that turn ranked candidates into a decision: answer, suggest, or not understood."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answer
+ANSWER_MARGIN = 2.0  # … or the top is this far ahead of the runner-up
+CONFIDENT_SCORE = 65.0  # at or above this the margin does not matter
+SUGGEST_SCORE = 40.0  # between this and ANSWER_SCORE → "你是不是想问…"
+# With domain evidence (a product or platform is named) the question is surely about loans: a lower bar.
+DOMAIN_ANSWER_SCORE = 36.0
+DOMAIN_SUGGEST_SCORE = 28.0
+# The slots each calculating intent uses; a follow-up that brings other slots is a new question.
+INTENT_SLOTS: dict[str, frozenset[str]] = {
+    "interest_cost": frozenset({"amount", "days", "months"}),
+    "installment": frozenset({"amount", "months", "days"}),
+    "overdue_penalty": frozenset({"amount", "overdue_days", "days"}),
+    "prepayment": frozenset({"amount", "days", "months", "repay_day"}),
+    "max_amount": frozenset({"amount"}),
+    "eligibility": frozenset({"score"}),
+    "zhima_requirement": frozenset({"score"}),
+}
+FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a follow-up
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "answer" | "suggest" | "none"
+    intent: str | None
+    confidence: float
+
+
+def decide(scores: list[tuple[str, float]], domain: bool = False) -> Decision:
+    """Answer, suggest or decline from the ranked (intent, score) list."""
+    if not scores:
+        return Decision("none", None, 0.0)
+    top_intent, top = scores[0]
+    runner = scores[1][1] if len(scores) > 1 else 0.0
+    answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
+    if top >= CONFIDENT_SCORE or (top >= answer and top - runner >= ANSWER_MARGIN):
+        return Decision("answer", top_intent, top / 100)
+    if top >= suggest:
+        return Decision("suggest", top_intent, top / 100)
+    return Decision("none", None, top / 100)

@@ -1,0 +1,16 @@
+"""The slots an answer is computed from, resolved from the question and the context."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Slots:
+    amount: Decimal | None = None
+    days: int | None = None
+    months: int | None = None
+    overdue_days: int | None = None
+    repay_day: int | None = None
+    score: int | None = None
+    advice: bool = False  # the user asks which to borrow / whether to borrow

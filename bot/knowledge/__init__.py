@@ -1,0 +1,7 @@
+"""The knowledge base: typed facts with provenance, loaded from knowledge/*.yaml."""
+from .base import KnowledgeBase
+from .errors import KnowledgeError
+from .loader import load_knowledge
+from .models import Conflict, Fact, Product, Source, SourceRef
+
+__all__ = ["KnowledgeBase", "KnowledgeError", "load_knowledge", "Conflict", "Fact", "Product", "Source", "SourceRef"]

@@ -1,0 +1,196 @@
+"""Immutable typed objects of the knowledge base: sources, products, facts and their conflicts.
+
+Figures are typed data (yuan, percent with its period, multiplier, months),
+never prose; every fact carries its provenance (document and section).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base: immutable, and unknown fields are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Period = Literal["day", "month", "year"]
+Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
+
+# ---------------------------------------------------------------- values
+
+
+class Money(Frozen):
+    type: Literal["money"]
+    yuan: Decimal = Field(ge=0)
+    op: Comparator = "="
+
+
+class MoneyRange(Frozen):
+    type: Literal["money_range"]
+    min_yuan: Decimal = Field(ge=0)
+    max_yuan: Decimal = Field(ge=0)
+
+
+class Rate(Frozen):
+    """A rate in percent per period, e.g. 0.05 %/day."""
+
+    type: Literal["rate"]
+    percent: Decimal = Field(ge=0)
+    period: Period
+    fixed: bool = False
+
+
+class RateRange(Frozen):
+    type: Literal["rate_range"]
+    min_percent: Decimal = Field(ge=0)
+    max_percent: Decimal = Field(ge=0)
+    period: Period
+
+
+class Multiplier(Frozen):
+    """A multiple of the daily rate (overdue penalty)."""
+
+    type: Literal["multiplier"]
+    times: Decimal = Field(gt=0)
+    late_fee: bool = False  # 违约金 charged on top (amount not stated)
+
+
+class FeeRule(Frozen):
+    """How early repayment is charged."""
+
+    type: Literal["fee_rule"]
+    rule: Literal["free", "remaining_days_interest"]
+
+
+class Months(Frozen):
+    type: Literal["months"]
+    months: int = Field(ge=0)
+    op: Comparator = "="
+
+
+class Score(Frozen):
+    """A 芝麻分 requirement: ``required`` false, or a minimum score."""
+
+    type: Literal["score"]
+    required: bool
+    min: int | None = Field(default=None, ge=350, le=950)
+
+
+class Percent(Frozen):
+    """A share or statistic in percent (a weight, a rate of bad debt…)."""
+
+    type: Literal["percent"]
+    percent: Decimal
+    op: Comparator = "="
+
+
+class Quantity(Frozen):
+    """Any other counted figure with its unit (次/日, 元/人, 人, 秒 …)."""
+
+    type: Literal["quantity"]
+    amount: Decimal
+    unit: str = Field(min_length=1)
+    op: Comparator = "="
+
+
+class Change(Frozen):
+    """A figure that moved from one value to another (审批 18 小时 → 8 秒)."""
+
+    type: Literal["change"]
+    before: Decimal
+    after: Decimal
+    unit_before: str
+    unit_after: str
+
+
+class Stars(Frozen):
+    """A star rating as printed (★★☆); ``full`` counts the filled stars."""
+
+    type: Literal["stars"]
+    full: int = Field(ge=0, le=5)
+    glyphs: str = Field(pattern=r"^[★☆]+$")
+
+
+class Text(Frozen):
+    """A fact with no figure of its own."""
+
+    type: Literal["text"]
+
+
+Value = Annotated[
+    Union[Money, MoneyRange, Rate, RateRange, Multiplier, FeeRule, Months, Score, Percent, Quantity, Change, Stars, Text],
+    Field(discriminator="type"),
+]
+
+# ---------------------------------------------------------------- facts
+
+Topic = Literal[
+    "platform", "positioning", "zhima_requirement", "max_amount", "entry_tier", "annual_rate", "daily_rate",
+    "average_rate", "overdue_penalty", "prepayment_fee", "real_name_months", "account_activity", "asset_proof",
+    "credit_dimension", "credit_weight", "data_layer", "algorithm", "limit_factor", "limit_adjustment",
+    "anti_fraud", "risk_control", "application", "approval_time", "repayment_methods", "service",
+    "risk_statistics", "acquisition_cost", "user_coverage", "funding", "conversion", "compliance",
+    "cooperation", "future_plan",
+]
+TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
+
+
+class SourceRef(Frozen):
+    doc: str
+    section: str
+
+
+class Fact(Frozen):
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+    product: str
+    topic: Topic
+    label: str | None = None  # short Chinese name of the row, e.g. 财务健康度
+    value: Value
+    text: str = Field(min_length=2)  # our own wording, shown in answers
+    source: SourceRef
+
+
+class Section(Frozen):
+    key: str  # 导言, 一, 二 …
+    title: str
+
+
+class Source(Frozen):
+    id: str
+    file: str
+    title: str
+    sections: tuple[Section, ...]
+
+    def section_title(self, key: str) -> str | None:
+        return next((s.title for s in self.sections if s.key == key), None)
+
+
+class Product(Frozen):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    kind: Literal["loan", "platform", "reference"]
+    platform: str | None = None  # product id of the platform (wechat, alipay)
+    related: tuple[str, ...] = ()  # platforms whose facts also describe this product
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+
+
+class Conflict(Frozen):
+    """A known disagreement or inconsistency, kept as data and checked by code.
+
+    kinds:
+    - ``disagreement``: the documents give different values (all kept);
+    - ``day_basis``: an annual range equals the daily range × ``basis`` days;
+    - ``rate_mismatch``: a daily rate matches its stated annual rate on neither basis.
+    """
+
+    id: str
+    kind: Literal["disagreement", "day_basis", "rate_mismatch"]
+    product: str
+    facts: tuple[str, ...] = Field(min_length=2)
+    basis: Literal[360, 365] | None = None
+    text: str

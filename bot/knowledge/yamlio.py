@@ -1,0 +1,47 @@
+"""Read YAML the way the data files need it: decimals stay exact, errors name file, line and column."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import KnowledgeError
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader that reads YAML floats as Decimal, so 0.05 stays 0.05 (not 0.05000000000000000277)."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def display_path(path: Path) -> str:
+    """``knowledge/weilidai.yaml``: the folder and file name, as an admin knows them."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse one file into a mapping; malformed YAML raises KnowledgeError with line and column."""
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{where}: 无法读取文件 ({exc.__class__.__name__}: {exc})") from exc
+    try:
+        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "未知位置"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise KnowledgeError(f"{where}: {place}: YAML格式错误: {problem}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{where}: 顶层应是一个映射（key: value），实际是 {type(data).__name__}")
+    return data

@@ -1,0 +1,77 @@
+"""Intent definitions from intents/*.yaml: id, title, product scope, cue keywords and example questions."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from ..knowledge.errors import KnowledgeError
+from ..knowledge.models import Frozen, Topic
+from ..knowledge.validation import describe
+from ..knowledge.yamlio import display_path, read_yaml
+
+PLACEHOLDERS = ("{product}", "{product2}")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+class Intent(Frozen):
+    """One question type the bot can answer."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)  # short: it travels in callback_data
+    title: str = Field(min_length=2)
+    product_scope: Literal["per_product", "all", "none"]
+    topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer this intent
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = Field(min_length=3)
+
+    @field_validator("examples")
+    @classmethod
+    def _placeholders(cls, examples: tuple[str, ...]) -> tuple[str, ...]:
+        for example in examples:
+            unknown = [p for p in _PLACEHOLDER.findall(example) if p not in PLACEHOLDERS]
+            if unknown:
+                raise ValueError(f"例句 {example!r} 含未知占位符 {', '.join(unknown)}（可用：{', '.join(PLACEHOLDERS)}）")
+            if not example.strip():
+                raise ValueError("例句不能为空")
+        return examples
+
+
+def load_intents(directory: Path) -> tuple[Intent, ...]:
+    """Read every ``*.yaml`` in ``directory``; raise KnowledgeError listing all problems."""
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise KnowledgeError(f"{directory}: 没有找到任何 .yaml 意图文件")
+    problems: list[str] = []
+    intents: list[Intent] = []
+    origin: dict[str, str] = {}
+    for path in files:
+        where = display_path(path)
+        try:
+            data = read_yaml(path)
+        except KnowledgeError as exc:
+            problems.extend(exc.problems)
+            continue
+        for key in data:
+            if key != "intents":
+                problems.append(f"{where}: 未知的顶层字段 {key!r}（应为 intents）")
+        entries = data.get("intents", [])
+        if not isinstance(entries, list):
+            problems.append(f"{where}: intents 应是一个列表")
+            continue
+        for index, item in enumerate(entries):
+            place = f"{where}: intents[{index}]"
+            try:
+                intent = Intent.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(describe(exc, place, item))
+                continue
+            if intent.id in origin:
+                problems.append(f"{place} ({intent.id}): id: 与 {origin[intent.id]} 重复")
+                continue
+            origin[intent.id] = place
+            intents.append(intent)
+    if problems:
+        raise KnowledgeError(problems)
+    return tuple(intents)

@@ -1,0 +1,120 @@
+"""One ``parse`` call: normalize → entities → mask → segment → match; one structured result."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.labels import TOPIC_LABELS
+from .entities import Entities, ProductFinder, extract_numbers
+from .intents import PLACEHOLDERS, Intent
+from .matcher import Candidate, Form, IntentMatcher
+from .normalize import fold, normalize
+from .tokenizer import Tokenizer
+
+# What a numeric slot is replaced by before matching, so "借2万30天" and "借1万60天" look alike.
+_MASKS = {"amount": "多少钱", "days": "几天", "months": "几个月", "overdue_days": "逾期几天", "repay_day": "第几天",
+          "score": "芝麻分多少"}
+# A slot in the question is evidence for these intents (when they are defined).
+ENTITY_HINTS: dict[str, tuple[str, ...]] = {
+    "score": ("eligibility", "zhima_requirement"), "overdue_days": ("overdue_penalty",),
+    "repay_day": ("prepayment",), "amount": ("interest_cost", "installment", "max_amount"),
+    "days": ("interest_cost",), "months": ("installment", "interest_cost"),
+}
+# Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
+_FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the bot understood of one message."""
+
+    text: str  # as typed
+    folded: str  # NFKC, Simplified, lower case
+    entities: Entities
+    candidates: tuple[Candidate, ...]  # best first
+    residue: str  # what is left once entities and filler words are removed ("" for a bare follow-up)
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Understanding:
+    """Entity parsers and the intent matcher over one knowledge base and one intent set."""
+
+    def __init__(self, kb: KnowledgeBase, intents: tuple[Intent, ...], tokenizer: Tokenizer) -> None:
+        self.kb = kb
+        self.intents = {i.id: i for i in intents}
+        self.tokenizer = tokenizer
+        aliases: dict[str, str] = {}
+        for product in kb.products:
+            for alias in (product.name, *product.aliases):
+                aliases[fold(alias).replace(" ", "")] = product.id
+        self.products = ProductFinder(aliases, {p.id for p in kb.loan_products})
+        tokenizer.add_words([*aliases, *TOPIC_LABELS.values(), *(k for i in intents for k in i.keywords)])
+        examples = []
+        for intent in intents:
+            for example in intent.examples:
+                filled = example
+                for placeholder in PLACEHOLDERS:
+                    filled = filled.replace(placeholder, "")
+                examples.append((intent.id, self._form(self._mask(fold(filled))[0]), example))
+        self.matcher = IntentMatcher(intents, examples, ENTITY_HINTS, self._topic_vocabulary(intents))
+
+    def parse(self, text: str) -> Parse:
+        """Understand one message."""
+        folded = fold(text)
+        masked, entities = self._mask(folded)
+        form = self._form(masked)
+        candidates = tuple(self.matcher.rank(form, folded, frozenset(entities.slots()))) if form.chars else ()
+        residue = _FILLER.sub("", normalize(masked))
+        for mask in sorted(_MASKS.values(), key=len, reverse=True):
+            residue = residue.replace(mask, "")
+        return Parse(text=text, folded=folded, entities=entities, candidates=candidates, residue=residue)
+
+    # ---- internals
+    def _mask(self, folded: str) -> tuple[str, Entities]:
+        compact = folded
+        mentions, product_spans = self.products.find(compact)
+        blanked = list(compact)
+        for pid, s, e in mentions:  # only loan names are blanked: 芝麻分 stays readable for the score
+            if self.products.is_loan(pid):
+                blanked[s:e] = [" "] * (e - s)
+        slots, number_spans = extract_numbers("".join(blanked))
+        pieces: list[tuple[int, int, str]] = [(s, e, "") for pid, s, e in mentions if self.products.is_loan(pid)]
+        for name, (s, e) in number_spans:
+            pieces.append((s, e, _MASKS[name]))
+        out, last = [], 0
+        for s, e, replacement in sorted(pieces):
+            out.append(compact[last:s])
+            out.append(replacement)
+            last = e
+        out.append(compact[last:])
+        loans: list[str] = []
+        others: list[str] = []
+        for pid, _, _ in mentions:
+            bucket = loans if self.products.is_loan(pid) else others
+            if pid not in bucket:
+                bucket.append(pid)
+        entities = Entities(products=tuple(loans), others=tuple(others), spans=tuple(product_spans + [span for _, span in number_spans]),
+                            **slots)  # type: ignore[arg-type]
+        return "".join(out), entities
+
+    def _topic_vocabulary(self, intents: tuple[Intent, ...]) -> dict[str, set[str]]:
+        """Per intent, the words of the knowledge base that answer it: topic names, fact labels and wording."""
+        vocab: dict[str, set[str]] = {}
+        for intent in intents:
+            words: set[str] = set()
+            for topic in intent.topics:
+                words.update(self.tokenizer.tokens(normalize(TOPIC_LABELS[topic])))
+                for fact in (f for f in self.kb.facts if f.topic == topic):
+                    words.update(self.tokenizer.tokens(normalize(f"{fact.label or ''} {fact.text}")))
+            vocab[intent.id] = {w for w in words if not w.isdigit()}
+        return vocab
+
+    def _form(self, masked: str) -> Form:
+        text = normalize(masked)
+        tokens = self.tokenizer.tokens(text.replace(" ", ""))
+        return Form(chars=text.replace(" ", ""), sorted_tokens=" ".join(sorted(tokens)), tokens=tuple(tokens))
+

@@ -1,0 +1,98 @@
+"""Normalization and entity extraction: every form users type, without turning one product into another."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.understanding.entities import ProductFinder, extract_numbers
+from bot.understanding.normalize import fold, has_meaning, normalize
+from bot.understanding.numbers import cn_to_decimal
+from conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def finder() -> ProductFinder:
+    kb = load_knowledge(KNOWLEDGE)
+    aliases = {fold(a).replace(" ", ""): p.id for p in kb.products for a in (p.name, *p.aliases)}
+    return ProductFinder(aliases, {p.id for p in kb.loan_products})
+
+
+def products(finder: ProductFinder, text: str) -> list[str]:
+    found, _ = finder.find(fold(text))
+    return [pid for pid, _, _ in found if finder.is_loan(pid)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("微粒貸要芝麻分嗎？", "微粒贷要芝麻分吗"),
+    ("ＷＥ２０００提前還款收費嗎", "we2000提前还款收费吗"),
+    ("螞蟻借唄😀😀", "蚂蚁借呗"),
+    ("借1.5W！！", "借1.5w"),
+    ("  \t ", ""),
+])
+def test_normalize(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_emoji_and_punctuation_only_have_no_meaning() -> None:
+    assert not has_meaning("🎉🎉？？！")
+    assert has_meaning("微粒贷")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("微粒贷要芝麻分吗", ["weilidai"]),
+    ("微利贷额度多少", ["weilidai"]),  # typo
+    ("微粒代日利率", ["weilidai"]),  # typo
+    ("微立贷怎么开通", ["weilidai"]),  # typo, one character off
+    ("微粒貸", ["weilidai"]),  # Traditional
+    ("螞蟻借唄利息", ["jiebei"]),
+    ("接呗逾期", ["jiebei"]),
+    ("ＷＥ２０００", ["we2000"]),  # full width
+    ("We2000提前还", ["we2000"]),
+    ("we 2000", ["we2000"]),
+    ("借呗和微粒贷哪个好", ["jiebei", "weilidai"]),
+    ("微信贷款要芝麻分吗", []),  # 微信贷 is not a typo of 微粒贷: it contains 微信
+    ("借钱要芝麻分吗", []),  # two-character names get no typo matching
+    ("支付宝借钱", []),
+])
+def test_products_from_aliases_and_typos(finder: ProductFinder, text: str, expected: list[str]) -> None:
+    assert products(finder, text) == expected
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("借1万", "10000"), ("一万五", "15000"), ("两万", "20000"), ("5k", "5000"), ("1.5w", "15000"),
+    ("0.5万", "5000"), ("￥8000", "8000"), ("8000元", "8000"), ("3千块", "3000"), ("壹万元", "10000"),
+    ("1万5", "15000"), ("借15000用30天", "15000"), ("２万", "20000"),
+])
+def test_amounts(text: str, amount: str) -> None:
+    slots, _ = extract_numbers(fold(text))
+    assert slots["amount"] == Decimal(amount)
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("30天", "days", 30), ("一个月", "months", 1), ("3个月", "months", 3), ("半年", "months", 6),
+    ("一年", "months", 12), ("12期", "months", 12), ("两个月", "months", 2),
+    ("逾期10天怎么算", "overdue_days", 10), ("逾期了三天", "overdue_days", 3),
+    ("第10天提前还", "repay_day", 10), ("芝麻分580能用吗", "score", 580), ("我才550分", "score", 550),
+])
+def test_terms_and_other_numbers(text: str, slot: str, value: int) -> None:
+    slots, _ = extract_numbers(fold(text))
+    assert slots[slot] == value
+
+
+@pytest.mark.parametrize("text", ["一般要多久", "我想了解一下", "2025年有什么计划", "年化利率多少"])
+def test_words_with_numeral_characters_are_not_numbers(text: str) -> None:
+    slots, _ = extract_numbers(fold(text))
+    assert "amount" not in slots and "months" not in slots and "days" not in slots
+
+
+def test_overdue_days_are_not_the_loan_term() -> None:
+    slots, _ = extract_numbers(fold("借1万逾期10天罚息多少"))
+    assert slots == {"amount": Decimal(10000), "overdue_days": 10}
+
+
+@pytest.mark.parametrize(("span", "value"), [("一万五", 15000), ("三千五", 3500), ("十二", 12), ("一百二十", 120),
+                                             ("两千", 2000), ("一万零五", 10005), ("壹万", 10000)])
+def test_chinese_numerals(span: str, value: int) -> None:
+    assert cn_to_decimal(span) == value
