@@ -20,7 +20,7 @@ MAX_QUESTION_CHARS = 500
 SMALLTALK = {"greeting", "thanks", "help"}
 # Intents that ask back which product when none is named (a list of all products would be too long).
 ASK_PRODUCT = {"product_overview", "installment"}
-_ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|能不能借|应该")
+_ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
 _SLOT_NAMES = ("amount", "days", "months", "overdue_days", "repay_day", "score")
 
 
@@ -90,13 +90,11 @@ class Engine:
         ranked = [(c.intent, c.score) for c in parse.candidates]
         e = parse.entities
         slots = set(e.slots())
-        decision = decide(ranked, domain=bool(e.products or e.others))
+        decision = decide(ranked, domain=bool(e.products or e.others or context.intent), unknown=parse.unknown)
         if context.intent and self._follows_up(parse, context, slots, decision):
             return context.intent, 0.9, decision  # 那借呗呢 / 如果借2万呢 / 60天呢
         if not parse.residue and not e.products and not context.intent:
             return None, 0.0, Decision("none", None, 0.0)  # a bare number with nothing to refer to
-        if decision.kind != "answer" and slots and context.intent:
-            decision = decide(ranked, domain=True)  # slots in a live conversation are domain evidence
         if decision.kind == "answer":
             return decision.intent, decision.confidence, decision
         if not parse.residue and e.products:

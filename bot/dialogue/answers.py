@@ -27,6 +27,7 @@ class Draft:
 
     lines: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)  # conflicts already spelled out in the answer
 
     def add(self, line: str, *facts: Fact) -> None:
         self.lines.append(line)
@@ -132,7 +133,7 @@ class Composer:
     def _conflicts(self, draft: Draft) -> None:
         seen = set()
         for conflict in self.kb.conflicts_for(draft.facts):
-            if conflict.kind in ("disagreement", "rate_mismatch") and conflict.id not in seen:
+            if conflict.kind in ("disagreement", "rate_mismatch") and conflict.id not in seen | draft.explained:
                 seen.add(conflict.id)
                 draft.lines.append(f"⚠️ {self.name(conflict.product)}：{conflict.text}")
 
@@ -242,7 +243,9 @@ class Composer:
                 elif conflict.kind == "rate_mismatch":
                     bounds, _ = self.daily_bounds(pid)
                     conv = "、".join(f"按{b}天折算为{pct(bounds[0] * b)}" for b in (360, 365))
-                    draft.add(f"  （日利率{pct(bounds[0])}{conv}，与年化{format_value(annual[0])[2:]}不符。）")
+                    draft.add(f"  （资料里的两个数字对不上：日利率{pct(bounds[0])}{conv}，都不是资料写的年化"
+                              f"{format_value(annual[0])[2:]}。）")
+                    draft.explained.add(conflict.id)
 
     def _rate_label(self, rate: Decimal, bounds: list[Decimal]) -> str:
         if len(bounds) == 1:
@@ -317,7 +320,7 @@ class Composer:
                 draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
                 draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
                           f"总利息{money(principal.total_interest)}")
-                draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{pct(apr)}")
+                draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{calc.percent(apr)}")
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
         draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
@@ -421,6 +424,8 @@ class Composer:
                 figure = format_value(facts[0])
                 if topic == "platform":
                     figure = self.name(self.kb.product(pid).platform or pid)
+                elif facts[0].label and figure:
+                    figure = f"{facts[0].label}{figure}"
                 cells.append(f"{self.name(pid)} {figure or facts[0].text}")
                 draft.facts.extend(facts[:1])
             draft.add(f"• {TOPIC_LABELS[topic]}：" + "｜".join(cells))

@@ -10,6 +10,8 @@ SUGGEST_SCORE = 40.0  # between this and ANSWER_SCORE → "你是不是想问…
 # With domain evidence (a product or platform is named) the question is surely about loans: a lower bar.
 DOMAIN_ANSWER_SCORE = 36.0
 DOMAIN_SUGGEST_SCORE = 28.0
+# Without domain evidence, a question most of whose word weight no intent knows gets no suggestions.
+OFF_TOPIC_SHARE = 0.6
 # The slots each calculating intent uses; a follow-up that brings other slots is a new question.
 INTENT_SLOTS: dict[str, frozenset[str]] = {
     "interest_cost": frozenset({"amount", "days", "months"}),
@@ -30,8 +32,12 @@ class Decision:
     confidence: float
 
 
-def decide(scores: list[tuple[str, float]], domain: bool = False) -> Decision:
-    """Answer, suggest or decline from the ranked (intent, score) list."""
+def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0) -> Decision:
+    """Answer, suggest or decline from the ranked (intent, score) list.
+
+    ``domain``: a product, platform or live conversation makes the question surely about loans.
+    ``unknown``: the share of the question's words that no intent knows.
+    """
     if not scores:
         return Decision("none", None, 0.0)
     top_intent, top = scores[0]
@@ -39,6 +45,6 @@ def decide(scores: list[tuple[str, float]], domain: bool = False) -> Decision:
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
     if top >= CONFIDENT_SCORE or (top >= answer and top - runner >= ANSWER_MARGIN):
         return Decision("answer", top_intent, top / 100)
-    if top >= suggest:
+    if top >= suggest and (domain or unknown < OFF_TOPIC_SHARE):
         return Decision("suggest", top_intent, top / 100)
     return Decision("none", None, top / 100)

@@ -86,7 +86,8 @@ class ProductFinder:
 
 
 _AMOUNT = re.compile(
-    rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<suf>万|w|千|k)?(?P<tail>\d)?\s*(?P<unit>元|块钱|块|rmb)?(?!\s*(?:天|日|个月|月|期|年|分|%|次|笔|倍|号))"
+    rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:天|日|个月|月|期|年|分|%|次|笔|倍|号|小时|秒))"
+    rf"\s*(?P<suf>万|w|千|k)?(?P<tail>\d)?\s*(?P<unit>元|块钱|块|rmb)?"
 )
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
 _DAYS = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?:天|日)(?!息|利率|均)")

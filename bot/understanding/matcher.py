@@ -99,6 +99,12 @@ class IntentMatcher:
             out[intent_id] = sum(w * known.get(t, 0.0) for t, w in weights) / total
         return out
 
+    def unknown_share(self, form: Form) -> float:
+        """The IDF-weighted share of the question's words that no intent knows (0–1): high for off-topic text."""
+        weights = [(t, self._idf.get(t, self._unknown_idf)) for t in form.features]
+        total = sum(w for _, w in weights)
+        return sum(w for t, w in weights if t not in self._idf) / total if total else 1.0
+
     def rank(self, form: Form, folded: str, slots: frozenset[str] = frozenset(), limit: int = 5) -> list[Candidate]:
         """Intents ranked by combined score, best first."""
         if not self._group_ids or not form.chars:

@@ -14,10 +14,10 @@ from .tokenizer import Tokenizer
 
 # What a numeric slot is replaced by before matching, so "借2万30天" and "借1万60天" look alike.
 _MASKS = {"amount": "多少钱", "days": "几天", "months": "几个月", "overdue_days": "逾期几天", "repay_day": "第几天",
-          "score": "芝麻分多少"}
+          "score": "我的芝麻分"}
 # A slot in the question is evidence for these intents (when they are defined).
 ENTITY_HINTS: dict[str, tuple[str, ...]] = {
-    "score": ("eligibility", "zhima_requirement"), "overdue_days": ("overdue_penalty",),
+    "score": ("eligibility",), "overdue_days": ("overdue_penalty",),
     "repay_day": ("prepayment",), "amount": ("interest_cost", "installment", "max_amount"),
     "days": ("interest_cost",), "months": ("installment", "interest_cost"),
 }
@@ -34,6 +34,7 @@ class Parse:
     entities: Entities
     candidates: tuple[Candidate, ...]  # best first
     residue: str  # what is left once entities and filler words are removed ("" for a bare follow-up)
+    unknown: float = 0.0  # share of the question's word weight that no intent knows (off-topic evidence)
 
     @property
     def top(self) -> Candidate | None:
@@ -71,7 +72,9 @@ class Understanding:
         residue = _FILLER.sub("", normalize(masked))
         for mask in sorted(_MASKS.values(), key=len, reverse=True):
             residue = residue.replace(mask, "")
-        return Parse(text=text, folded=folded, entities=entities, candidates=candidates, residue=residue)
+        unknown = self.matcher.unknown_share(form) if form.chars else 1.0
+        return Parse(text=text, folded=folded, entities=entities, candidates=candidates, residue=residue,
+                     unknown=unknown)
 
     # ---- internals
     def _mask(self, folded: str) -> tuple[str, Entities]:

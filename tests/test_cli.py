@@ -1,0 +1,64 @@
+"""The command-line adapters: ask, ask --json, the JSON-lines contract, and the console chat."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from conftest import REPO
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, input=stdin, capture_output=True,
+                          text=True, timeout=60, env=full_env)
+
+
+def test_ask_prints_the_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "WE2000提前还款收费吗"]) == 0
+    out = capsys.readouterr().out
+    assert "剩余天数的利息" in out and "来源：" in out and "不构成财务建议" in out
+
+
+def test_ask_json_has_the_stable_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "微粒贷要芝麻分吗"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"text", "intent", "products", "confidence", "suggestions", "sources"} <= set(data)
+    assert data["intent"] == "zhima_requirement" and data["products"] == ["weilidai"]
+    assert 0 < data["confidence"] <= 1 and data["sources"]
+
+
+def test_ask_json_not_understood_has_null_intent(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "今天天气怎么样"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["intent"] is None and data["products"] == []
+
+
+def test_ask_json_lines_keep_context_per_session_in_order() -> None:
+    lines = [{"session": "a", "text": "借呗日利率多少"}, {"session": "b", "text": "微粒贷最高额度多少"},
+             {"session": "a", "text": "那微粒贷呢"}, {"session": "b", "text": "那借呗呢"}]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nnot json\n"
+    done = run("ask", "--json", "-", stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(o.get("intent"), o.get("products")) for o in out[:4]] == [
+        ("rates", ["jiebei"]), ("max_amount", ["weilidai"]), ("rates", ["weilidai"]), ("max_amount", ["jiebei"])]
+    assert "error" in out[4]  # a bad line is answered with an error object, nothing else is lost
+
+
+def test_console_chat_answers_and_follows_up() -> None:
+    done = run("chat", stdin="介绍一下这个产品\n2\n微粒贷借1万用30天多少利息\n60天呢\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    assert "60.00元–150.00元" in done.stdout and "120.00元–300.00元" in done.stdout
+    assert "[2] 借呗的产品介绍" in done.stdout and "【借呗】" in done.stdout
+
+
+def test_run_without_token_starts_the_console_chat() -> None:
+    done = run("run", stdin="你好\n")
+    assert done.returncode == 0, done.stderr
+    assert "TELEGRAM_BOT_TOKEN" in done.stdout and "你好！" in done.stdout

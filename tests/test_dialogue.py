@@ -1,0 +1,187 @@
+"""What a user reads: figures with sources and a caution, calculations with hand-checked numbers,
+disagreements shown openly, follow-ups that reuse context, and no advice to borrow."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.dialogue.answers import CAUTION
+from bot.engine import Engine, build_engine
+from conftest import INTENTS, KNOWLEDGE
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return build_engine(KNOWLEDGE, INTENTS)
+
+
+def ask(engine: Engine, text: str, session: str = "s"):  # noqa: ANN201
+    return engine.reply(session, text)
+
+
+# ---------------------------------------------------------------- facts, sources, caution
+
+def test_zhima_answer_cites_source_and_ends_with_caution(engine: Engine) -> None:
+    reply = ask(engine, "微粒贷要芝麻分吗")
+    assert "不强制要求芝麻分" in reply.text
+    assert "来源：《微信芝麻信用怎么贷款》第二节“核心贷款产品对比分析”" in reply.text
+    assert reply.text.endswith(CAUTION) and "不构成财务建议" in CAUTION
+    assert reply.sources == ("《微信芝麻信用怎么贷款》第二节“核心贷款产品对比分析”",)
+
+
+def test_every_answer_with_a_figure_has_a_source_and_the_caution(engine: Engine) -> None:
+    questions = ["借呗最高额度多少", "WE2000日利率多少", "微粒贷逾期罚息怎么算", "借呗实名认证要多久",
+                 "微粒贷审批要多久", "微粒贷坏账率多少", "微粒贷获客成本多少", "微信和芝麻信用什么关系",
+                 "微粒贷信用评估看什么", "微粒贷风控怎么做", "微粒贷合规吗", "微粒贷以后有什么规划"]
+    for n, question in enumerate(questions):
+        reply = ask(engine, question, f"s{n}")
+        assert reply.kind == "answer", (question, reply)
+        if re.search(r"\d", reply.text.split("来源：")[0]):
+            assert "来源：《" in reply.text and reply.sources, question
+        assert reply.text.endswith(CAUTION), question
+
+
+def test_disagreement_between_documents_is_shown(engine: Engine) -> None:
+    text = ask(engine, "微粒贷最高能借多少").text
+    assert "20万元" in text and "5万–30万元" in text and "两份资料说法不同" in text
+    assert "《微信芝麻信用怎么贷款》" in text and "《微信怎么样有微粒贷》" in text
+
+
+def test_we2000_rate_inconsistency_is_computed_and_said(engine: Engine) -> None:
+    text = ask(engine, "WE2000利率多少").text
+    assert "0.05%" in text and "15.4%" in text and "18%" in text and "18.25%" in text and "对不上" in text
+
+
+def test_day_basis_is_stated_for_rates(engine: Engine) -> None:
+    assert "360天" in ask(engine, "微粒贷年化利率多少").text
+    assert "365天" in ask(engine, "借呗年化多少", "b").text
+
+
+def test_no_product_gets_every_product(engine: Engine) -> None:
+    reply = ask(engine, "提前还款收费吗")
+    assert all(name in reply.text for name in ("微粒贷", "借呗", "WE2000")) and reply.intent == "prepayment"
+
+
+def test_no_product_for_an_overview_asks_back_with_buttons(engine: Engine) -> None:
+    reply = ask(engine, "介绍一下这个产品")
+    assert reply.kind == "clarify" and {s.product for s in reply.suggestions} == {"weilidai", "jiebei", "we2000"}
+    chosen = engine.choose("s", reply.suggestions[1].intent, reply.suggestions[1].product)
+    assert chosen.kind == "answer" and chosen.products == ("jiebei",) and "借呗" in chosen.text
+
+
+def test_should_i_borrow_gets_comparison_and_never_a_recommendation(engine: Engine) -> None:
+    reply = ask(engine, "借呗和微粒贷我该借哪个")
+    assert reply.intent == "compare" and "不能替你做决定" in reply.text
+    assert "最高额度" in reply.text and "借呗" in reply.text and "微粒贷" in reply.text
+    assert not re.search(r"(建议|推荐)(你)?(借|选)(呗|微粒贷|借呗|WE2000)", reply.text)
+    assert reply.text.endswith(CAUTION)
+
+
+# ---------------------------------------------------------------- calculations (hand-checked)
+
+def test_interest_range_for_a_range_rate(engine: Engine) -> None:
+    text = ask(engine, "微粒贷借10000元用30天利息多少").text
+    assert "60.00元–150.00元" in text and "本金 × 日利率 × 天数" in text and "假设" in text
+
+
+def test_interest_with_chinese_numerals(engine: Engine) -> None:
+    text = ask(engine, "借呗借一万五用30天多少利息").text
+    assert "67.50元–270.00元" in text  # 15000 × 0.015% × 30 and × 0.06% × 30
+
+
+def test_amount_above_the_maximum_gets_the_maximum_not_a_calculation(engine: Engine) -> None:
+    text = ask(engine, "WE2000借5000元用30天多少利息").text
+    assert "超过了资料中的最高额度2000元" in text and "75.00" not in text
+
+
+def test_overdue_penalty_with_late_fee(engine: Engine) -> None:
+    text = ask(engine, "借呗逾期5000元10天罚息多少").text
+    assert "11.25元–45.00元" in text and "违约金" in text  # 5000 × 0.015%/0.06% × 1.5 × 10
+
+
+def test_overdue_penalty_we2000_double(engine: Engine) -> None:
+    text = ask(engine, "WE2000逾期2000元10天要交多少罚息").text
+    assert "20.00元" in text  # 2000 × 0.05% × 2 × 10
+
+
+def test_prepayment_cost_beside_a_free_product(engine: Engine) -> None:
+    text = ask(engine, "WE2000借2000元30天，第10天提前还要多少钱").text
+    assert "利息10.00元 + 提前还款费20.00元 = 共30.00元" in text
+    assert "提前还款费0.00元" in text  # a product whose early repayment is free, shown beside
+
+
+def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:
+    text = ask(engine, "微粒贷借1万分12期每月还多少").text
+    assert "每月916.80元，总利息1,001.60元" in text  # 1.5 %/month = 0.05 %/day × 30
+    assert "18.00%" in text and "IRR×12" in text and "〔2021〕第3号" in text
+    assert "首月983.33元" in text and "845.83元" in text and "总利息975.00元" in text
+    assert "月利率 = 日利率 × 30" in text
+
+
+def test_score_compared_with_requirement(engine: Engine) -> None:
+    assert "低于" in ask(engine, "我芝麻分580能开借呗吗").text  # needs 600
+    assert "达到" in ask(engine, "我芝麻分580能用WE2000吗", "b").text  # needs 550
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def test_follow_up_with_only_a_product(engine: Engine) -> None:
+    assert ask(engine, "借呗日利率多少").intent == "rates"
+    reply = ask(engine, "那微粒贷呢")
+    assert (reply.intent, reply.products) == ("rates", ("weilidai",)) and "0.02%" in reply.text
+
+
+def test_follow_up_with_only_an_amount(engine: Engine) -> None:
+    ask(engine, "微粒贷借1万用30天多少利息")
+    reply = ask(engine, "如果借2万呢")
+    assert (reply.intent, reply.products) == ("interest_cost", ("weilidai",))
+    assert "120.00元–300.00元" in reply.text  # 20000 × 30 days, term kept
+
+
+def test_follow_up_with_only_a_term(engine: Engine) -> None:
+    ask(engine, "微粒贷借1万用30天多少利息")
+    reply = ask(engine, "60天呢")
+    assert "120.00元–300.00元" in reply.text  # 10000 × 60 days, amount kept
+
+
+def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
+    ask(engine, "借呗日利率多少")
+    reply = ask(engine, "年化呢")
+    assert (reply.intent, reply.products) == ("rates", ("jiebei",))
+    reply = ask(engine, "最高额度多少")
+    assert (reply.intent, reply.products) == ("max_amount", ("jiebei",))
+
+
+def test_sessions_do_not_share_context(engine: Engine) -> None:
+    ask(engine, "借呗日利率多少", "alice")
+    reply = ask(engine, "那微粒贷呢", "bob")
+    assert reply.intent != "rates"
+
+
+def test_context_expires_after_30_minutes(engine: Engine) -> None:
+    now = [1000.0]
+    engine.sessions.clock = lambda: now[0]
+    ask(engine, "借呗日利率多少")
+    now[0] += 29 * 60
+    assert ask(engine, "那微粒贷呢").intent == "rates"
+    now[0] += 31 * 60
+    assert ask(engine, "那微粒贷呢").intent != "rates"
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_input_gets_a_polite_reply(engine: Engine, text: str) -> None:
+    reply = ask(engine, text)
+    assert reply.kind == "invalid" and "请" in reply.text
+
+
+def test_very_long_input_gets_a_polite_reply(engine: Engine) -> None:
+    reply = ask(engine, "微粒贷" * 3400)
+    assert reply.kind == "invalid" and "精简" in reply.text and len(reply.text) < 200
+
+
+def test_emoji_only_is_not_understood_politely(engine: Engine) -> None:
+    reply = ask(engine, "🤔🤔🤔")
+    assert reply.kind == "not_understood" and "抱歉" in reply.text

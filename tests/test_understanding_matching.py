@@ -1,0 +1,75 @@
+"""Intent matching: the must-show questions in every written form, every example matches its own intent,
+and the labeled dev set meets the accuracy and out-of-scope targets."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, build_engine
+from bot.evaluation import evaluate, load_cases
+from conftest import INTENTS, KNOWLEDGE
+
+DEV = Path(__file__).parent / "data" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return build_engine(KNOWLEDGE, INTENTS)
+
+
+@pytest.mark.parametrize("text", ["微粒贷要芝麻分吗", "微粒貸要芝麻分嗎", "微利贷要芝麻分吗", "微粒代要不要芝麻分",
+                                  "ＷＬＤ要芝麻分吗".replace("ＷＬＤ", "微粒贷") + "？？", "微粒贷 要 芝麻分 吗 😀"])
+def test_weilidai_zhima_in_every_form(engine: Engine, text: str) -> None:
+    reply = engine.reply("t", text)
+    assert (reply.intent, reply.products) == ("zhima_requirement", ("weilidai",))
+
+
+@pytest.mark.parametrize("text", ["WE2000提前还款收费吗", "ＷＥ２０００提前還款收費嗎", "we2000提前还款收费吗",
+                                  "We 2000 提前还款要钱吗", "WE2000提前還款收不收費"])
+def test_we2000_prepayment_in_every_form(engine: Engine, text: str) -> None:
+    reply = engine.reply("t", text)
+    assert (reply.intent, reply.products) == ("prepayment", ("we2000",))
+
+
+def test_every_intent_has_at_least_15_examples(engine: Engine) -> None:
+    short = {i.id: len(i.examples) for i in engine.intents if len(i.examples) < 15}
+    assert not short
+
+
+def test_every_example_matches_its_own_intent(engine: Engine) -> None:
+    """An edit to intents/ that breaks matching is caught here."""
+    wrong = []
+    for n, intent in enumerate(engine.intents):
+        for k, example in enumerate(intent.examples):
+            fills = [("微粒贷", "借呗"), ("ＷＥ２０００", "微粒貸")] if "{product}" in example else [("", "")]
+            for product, other in fills:
+                text = example.replace("{product}", product).replace("{product2}", other)
+                reply = engine.reply(f"self-{n}-{k}-{product}", text)
+                if reply.intent != intent.id:
+                    wrong.append(f"{intent.id}: {text!r} → {reply.intent}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("text", ["今天天气怎么样", "给我写一首关于春天的诗", "红烧肉怎么做", "茅台股票还能买吗",
+                                  "推荐一部好看的电影", "asdfghjkl", "😀😀😀", "123456", "？？？", "Java和Go哪个好学",
+                                  "北京到上海高铁要多久"])
+def test_out_of_scope_is_not_understood(engine: Engine, text: str) -> None:
+    reply = engine.reply("oos", text)
+    assert reply.intent is None and reply.kind in {"not_understood", "invalid"}
+    assert "抱歉" in reply.text or "请" in reply.text
+
+
+def test_dev_set_accuracy_and_out_of_scope_rejection(engine: Engine) -> None:
+    cases = load_cases(DEV)
+    assert len(cases) >= 400 and sum(1 for c in cases if c["intent"] is None) >= 60
+    report = evaluate(build_engine(KNOWLEDGE, INTENTS), cases)
+    assert report.accuracy >= 0.95, report.render()
+    assert report.oos_recall >= 0.95, report.render()
+
+
+def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
+    parse = engine.understanding.parse("借呗借一万五用30天多少利息")
+    scores = [c.score for c in parse.candidates]
+    assert parse.candidates[0].intent == "interest_cost" and scores == sorted(scores, reverse=True)
+    assert parse.entities.amount == 15000 and parse.entities.days == 30 and parse.entities.products == ("jiebei",)
