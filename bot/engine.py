@@ -43,9 +43,9 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(f"问题有点长（{len(text)}个字）。请把问题精简到{MAX_QUESTION_CHARS}字以内，"
                          "一次问一件事，比如：“借呗借一万用30天多少利息”。", kind="invalid")
-        if not has_meaning(text):
-            return self._not_understood(session, text)
         parse = self.understanding.parse(text)
+        if not has_meaning(parse.folded):
+            return self._not_understood(session, text)
         context = self.sessions.get(session)
         intent, confidence, decision = self._intent(parse, context)
         if intent is None:

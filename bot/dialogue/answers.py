@@ -62,8 +62,11 @@ class Composer:
     # Topics that also come from a product's related platforms (借呗 ← 芝麻信用).
     SHARED_TOPICS = {"anti_fraud", "credit_dimension", "cooperation"}
 
+    CACHE_SIZE = 4096
+
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._cache: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
         self._special: dict[str, Callable[[tuple[str, ...], Slots, Draft], None]] = {
             "zhima_requirement": self._zhima, "max_amount": self._max_amount, "rates": self._rates,
             "interest_cost": self._interest, "installment": self._installment, "overdue_penalty": self._overdue,
@@ -74,7 +77,16 @@ class Composer:
 
     # ---------------------------------------------------------------- entry
     def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
-        """The answer text and its citations."""
+        """The answer text and its citations (memoized: a pure function of its arguments and the knowledge)."""
+        key = (intent, products, slots, title)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.clear()
+            cached = self._cache[key] = self._compose(intent, products, slots, title)
+        return cached
+
+    def _compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
         draft = Draft()
         handler = self._special.get(intent)
         if handler is not None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from .numbers import CN_CHARS, arabic_with_suffix, cn_to_decimal
 
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_CHARS}]+)"
 
 
@@ -52,8 +53,14 @@ class ProductFinder:
         # alias (folded, no spaces) → product id; longest first so 蚂蚁借呗 wins over 借呗
         self._aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
         self._loan_ids = loan_ids
-        self._typo_bases = sorted({a for a, pid in aliases.items() if pid in loan_ids and len(a) >= 3
-                                   and re.fullmatch(r"[\u4e00-\u9fff]+", a)})
+        # one-character typos: "微?贷" → 微粒贷 (never the first character: 微信贷 is not 微粒贷)
+        self._typos: dict[str, str] = {}
+        for alias, pid in aliases.items():
+            if pid in loan_ids and len(alias) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", alias):
+                for i in range(1, len(alias)):
+                    self._typos.setdefault(alias[:i] + "?" + alias[i + 1:], alias)
+        self._typo_lengths = sorted({len(k) for k in self._typos})
+        self._typo_starts = frozenset(k[0] for k in self._typos)
         # spaces inside a name are tolerated: "we 2000", "微粒 贷"
         self._pattern = re.compile("|".join(r"\s*".join(map(re.escape, a)) for a, _ in self._aliases))
         self._by_alias = dict(aliases)
@@ -65,17 +72,17 @@ class ProductFinder:
         for match in self._pattern.finditer(compact):
             found.append((self._by_alias[re.sub(r"\s+", "", match.group())], match.start(), match.end()))
         taken = [(s, e) for _, s, e in found]
-        for base in self._typo_bases:
-            n = len(base)
+        for n in self._typo_lengths:
             for start in range(0, len(compact) - n + 1):
+                if compact[start] not in self._typo_starts:
+                    continue
                 window = compact[start:start + n]
-                if any(s < start + n and start < e for s, e in taken):
+                if any(s < start + n and start < e for s, e in taken) or not _CJK.fullmatch(window):
                     continue
-                diff = [i for i in range(n) if window[i] != base[i]]
-                if len(diff) != 1 or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
-                    continue
-                if self._pattern.search(window) or diff[0] == 0:
-                    continue  # contains another alias, or the first character differs (微信贷 ≠ 微粒贷)
+                base = next((self._typos[k] for k in (window[:i] + "?" + window[i + 1:] for i in range(1, n))
+                             if k in self._typos), None)
+                if base is None or self._pattern.search(window):
+                    continue  # no near name, or the window holds another product's name (微信 …)
                 found.append((self._by_alias[base], start, start + n))
                 taken.append((start, start + n))
         found.sort(key=lambda m: m[1])

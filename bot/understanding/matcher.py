@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,7 @@ class IntentMatcher:
 
     FUZZY_WEIGHT = 0.40  # best rapidfuzz score over the intent's examples
     COVERAGE_WEIGHT = 0.60  # share of the question's IDF weight found in the intent's vocabulary
+    FUZZY_SHORTLIST = 8  # intents whose examples get the (costlier) fuzzy scorers, best by the other evidence
     KNOWLEDGE_WORD_WEIGHT = 0.6  # a word known only from the knowledge base counts this much of a word from examples
     KEYWORD_BONUS = 12.0
     KEYWORD_CAP = 24.0
@@ -73,56 +75,97 @@ class IntentMatcher:
         self._group_ids = [grouped[b] for b in bounds]
         self._starts = np.array(bounds, dtype=np.int64)
         self._ends = bounds[1:] + [len(grouped)]
-        self._keywords = {i.id: tuple(k.lower() for k in i.keywords) for i in intents}
-        # word evidence: the set of tokens each intent's examples use, and IDF across intents
+        self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
+        self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
+        self._group_texts = [[self._texts[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
+        self._group_sizes = np.array([len(g) for g in self._group_chars], dtype=np.int64)
+        position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
+        self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
+        for intent in intents:
+            for keyword in intent.keywords if intent.id in position else ():
+                keyword = keyword.lower()
+                self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
+        self._hint_vectors = {
+            slot: np.array([1.0 if g in ids else 0.0 for g in self._group_ids]) for slot, ids in self._entity_hints.items()
+        }
+        # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
         vocab: dict[str, dict[str, float]] = {}
         for intent_id, words in (topic_vocabulary or {}).items():
             features = set(words) | {b for w in words for b in bigrams(w)}
             vocab[intent_id] = dict.fromkeys(features, self.KNOWLEDGE_WORD_WEIGHT)
         for intent_id, form, _ in examples:
             vocab.setdefault(intent_id, {}).update(dict.fromkeys(form.features, 1.0))
-        self._vocab = vocab
         df = Counter(t for words in vocab.values() for t in words)
         n = len(vocab)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
+        # feature → IDF × per-intent weight, aligned with _group_ids: coverage is a sum of a few vectors
+        self._postings = {t: self._idf[t] * np.array([vocab.get(g, {}).get(t, 0.0) for g in self._group_ids])
+                          for t in df}
 
-    def coverage(self, features: frozenset[str]) -> dict[str, float]:
+    def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
+        """(IDF-weighted hits per intent, total weight, unknown weight) of the question's features."""
+        hits = np.zeros(len(self._group_ids))
+        total = unknown = 0.0
+        for t in form.features:
+            vector = self._postings.get(t)
+            if vector is None:
+                total += self._unknown_idf
+                unknown += self._unknown_idf
+            else:
+                total += self._idf[t]
+                hits += vector
+        return hits, total, unknown
+
+    def coverage(self, form: Form) -> dict[str, float]:
         """Per intent: the IDF-weighted share of the question's words and bigrams its vocabulary holds (0–1)."""
-        weights = [(t, self._idf.get(t, self._unknown_idf)) for t in features]
-        total = sum(w for _, w in weights)
-        if total <= 0:
-            return {i: 0.0 for i in self._group_ids}
-        out = {}
-        for intent_id in self._group_ids:
-            known = self._vocab.get(intent_id, {})
-            out[intent_id] = sum(w * known.get(t, 0.0) for t, w in weights) / total
-        return out
+        hits, total, _ = self._weights(form)
+        return dict(zip(self._group_ids, (hits / total if total else hits).tolist()))
 
     def unknown_share(self, form: Form) -> float:
         """The IDF-weighted share of the question's words that no intent knows (0–1): high for off-topic text."""
-        weights = [(t, self._idf.get(t, self._unknown_idf)) for t in form.features]
-        total = sum(w for _, w in weights)
-        return sum(w for t, w in weights if t not in self._idf) / total if total else 1.0
+        _, total, unknown = self._weights(form)
+        return unknown / total if total else 1.0
 
     def rank(self, form: Form, folded: str, slots: frozenset[str] = frozenset(), limit: int = 5) -> list[Candidate]:
         """Intents ranked by combined score, best first."""
+        return self.analyse(form, folded, slots, limit)[0]
+
+    def analyse(self, form: Form, folded: str, slots: frozenset[str] = frozenset(),
+                limit: int = 5) -> tuple[list[Candidate], float]:
+        """Ranked candidates and the unknown share, from one pass over the question's features."""
         if not self._group_ids or not form.chars:
-            return []
-        by_chars = process.cdist([form.chars], self._chars, scorer=fuzz.ratio, dtype=np.float32)[0]
-        by_tokens = process.cdist([form.sorted_tokens], self._sorted, scorer=fuzz.ratio, dtype=np.float32)[0]
-        combined = np.maximum(by_chars, by_tokens)[self._order]
-        best = np.maximum.reduceat(combined, self._starts)
-        cover = self.coverage(form.features)
-        hinted = {i for s in slots for i in self._entity_hints.get(s, ())}
-        scored = []
-        for k, intent_id in enumerate(self._group_ids):
-            s, e = int(self._starts[k]), self._ends[k]
-            example = self._texts[int(self._order[s + int(np.argmax(combined[s:e]))])]
-            hits = sum(1 for kw in self._keywords[intent_id] if kw in folded)
-            score = (self.FUZZY_WEIGHT * float(best[k]) + self.COVERAGE_WEIGHT * 100 * cover[intent_id]
-                     + min(self.KEYWORD_CAP, self.KEYWORD_BONUS * hits)
-                     + (self.ENTITY_BONUS if intent_id in hinted else 0.0))
-            scored.append(Candidate(intent_id, min(100.0, score), example))
-        scored.sort(key=lambda c: -c.score)
-        return scored[:limit]
+            return [], 1.0
+        hits, total, unknown = self._weights(form)
+        cover = hits / total if total else hits
+        keyword_hits = np.zeros(len(self._group_ids))
+        for first in set(folded):
+            for keyword, k in self._keywords_by_first.get(first, ()):
+                if keyword in folded:
+                    keyword_hits[k] += 1
+        score = self.COVERAGE_WEIGHT * 100 * cover + np.minimum(self.KEYWORD_CAP, self.KEYWORD_BONUS * keyword_hits)
+        for slot in slots:
+            hinted = self._hint_vectors.get(slot)
+            if hinted is not None:
+                score = score + self.ENTITY_BONUS * hinted
+        # fuzzy scores only for the intents the other evidence puts on a shortlist
+        shortlist = np.argsort(-score, kind="stable")[: self.FUZZY_SHORTLIST]
+        chars = list(chain.from_iterable(self._group_chars[k] for k in shortlist))
+        tokens = list(chain.from_iterable(self._group_sorted[k] for k in shortlist))
+        by_chars = process.cdist([form.chars], chars, scorer=fuzz.ratio, dtype=np.float32)[0]
+        by_tokens = process.cdist([form.sorted_tokens], tokens, scorer=fuzz.ratio, dtype=np.float32)[0]
+        combined = np.maximum(by_chars, by_tokens)
+        sizes = self._group_sizes[shortlist]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        score[shortlist] += self.FUZZY_WEIGHT * np.maximum.reduceat(combined, starts)
+        score = np.minimum(score, 100.0)
+        where = {int(k): int(s) for k, s in zip(shortlist, starts)}
+        out = []
+        for k in np.argsort(-score, kind="stable")[:limit]:
+            k = int(k)
+            example = ""
+            if k in where:
+                part = combined[where[k]:where[k] + len(self._group_chars[k])]
+                example = self._group_texts[k][int(part.argmax())]
+            out.append(Candidate(self._group_ids[k], float(score[k]), example))
+        return out, (unknown / total if total else 1.0)

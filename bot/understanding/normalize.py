@@ -8,10 +8,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
+import opencc
 from opencc import OpenCC  # opencc-python-reimplemented: a maintained, dictionary-based t2s converter
 
 _T2S = OpenCC("t2s")
+
+
+def _traditional_chars() -> frozenset[str]:
+    """Characters opencc's t2s character table maps to something else: text without any is already Simplified.
+
+    (Its phrase table only re-reads phrases that contain such characters.)
+    """
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and targets.split(" ")[0] != source:
+            chars.add(source)
+    return frozenset(chars)
+
+
+_TRADITIONAL = _traditional_chars()
 
 # Characters kept for matching: CJK ideographs, Latin letters, digits, and the
 # few symbols that carry meaning in amounts and rates.
@@ -22,7 +41,10 @@ _SPACES = re.compile(r"\s+")
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """NFKC-fold and convert Traditional characters to Simplified (case kept)."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if _TRADITIONAL.isdisjoint(text):
+        return text  # the common case: nothing to convert, skip opencc's pure-Python segmentation
+    return _T2S.convert(text)
 
 
 def fold(text: str) -> str:
@@ -32,7 +54,11 @@ def fold(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The matching form: ``fold`` plus punctuation, emoji and extra spaces removed."""
-    folded = fold(text)
+    return clean(fold(text))
+
+
+def clean(folded: str) -> str:
+    """Remove punctuation, emoji and extra spaces from already folded text."""
     # A full stop between digits is a decimal point (1.5万); elsewhere it is punctuation.
     folded = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", folded)
     return _SPACES.sub(" ", _KEEP.sub(" ", folded)).strip()
@@ -40,4 +66,4 @@ def normalize(text: str) -> str:
 
 def has_meaning(text: str) -> bool:
     """False for text with no letter, digit or ideograph at all (emoji, punctuation, blanks)."""
-    return any(ch.isalnum() for ch in normalize(text))
+    return any(ch.isalnum() for ch in clean(text))

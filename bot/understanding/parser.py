@@ -9,12 +9,13 @@ from ..knowledge.labels import TOPIC_LABELS
 from .entities import Entities, ProductFinder, extract_numbers
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
-from .normalize import fold, normalize
+from .normalize import clean, fold, normalize
 from .tokenizer import Tokenizer
 
 # What a numeric slot is replaced by before matching, so "借2万30天" and "借1万60天" look alike.
 _MASKS = {"amount": "多少钱", "days": "几天", "months": "几个月", "overdue_days": "逾期几天", "repay_day": "第几天",
           "score": "我的芝麻分"}
+_MASKS_LONGEST_FIRST = sorted(_MASKS.values(), key=len, reverse=True)
 # A slot in the question is evidence for these intents (when they are defined).
 ENTITY_HINTS: dict[str, tuple[str, ...]] = {
     "score": ("eligibility",), "overdue_days": ("overdue_penalty",),
@@ -68,12 +69,11 @@ class Understanding:
         folded = fold(text)
         masked, entities = self._mask(folded)
         form = self._form(masked)
-        candidates = tuple(self.matcher.rank(form, folded, frozenset(entities.slots()))) if form.chars else ()
-        residue = _FILLER.sub("", normalize(masked))
-        for mask in sorted(_MASKS.values(), key=len, reverse=True):
+        candidates, unknown = self.matcher.analyse(form, folded, frozenset(entities.slots()))
+        residue = _FILLER.sub("", form.chars)
+        for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
-        unknown = self.matcher.unknown_share(form) if form.chars else 1.0
-        return Parse(text=text, folded=folded, entities=entities, candidates=candidates, residue=residue,
+        return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
                      unknown=unknown)
 
     # ---- internals
@@ -117,7 +117,8 @@ class Understanding:
         return vocab
 
     def _form(self, masked: str) -> Form:
-        text = normalize(masked)
+        """Matching forms of folded (already normalized-case) text."""
+        text = clean(masked)
         tokens = self.tokenizer.tokens(text.replace(" ", ""))
         return Form(chars=text.replace(" ", ""), sorted_tokens=" ".join(sorted(tokens)), tokens=tuple(tokens))
 
