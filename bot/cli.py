@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -76,8 +77,10 @@ def cmd_kb_show(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loanbot", description="微粒贷 / 借呗 / WE2000 问答机器人")
-    parser.add_argument("--knowledge", default=str(REPO_ROOT / "knowledge"), help="knowledge/ folder")
-    parser.add_argument("--intents", default=str(REPO_ROOT / "intents"), help="intents/ folder")
+    parser.add_argument("--knowledge", default=os.environ.get("KNOWLEDGE_DIR") or str(REPO_ROOT / "knowledge"),
+                        help="knowledge/ folder (env KNOWLEDGE_DIR)")
+    parser.add_argument("--intents", default=os.environ.get("INTENTS_DIR") or str(REPO_ROOT / "intents"),
+                        help="intents/ folder (env INTENTS_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     kb = sub.add_parser("kb", help="knowledge base: check, show").add_subparsers(dest="kb_command", required=True)

@@ -61,9 +61,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat."""
-    from .config import Settings
+    import dataclasses
 
-    settings = Settings.from_env()
+    from .config import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings, knowledge_dir=Path(args.knowledge), intents_dir=Path(args.intents))
     if not settings.token:
         args.intro = ("（没有设置 TELEGRAM_BOT_TOKEN，启动控制台对话。要连接 Telegram："
                       "TELEGRAM_BOT_TOKEN=<token> make run）")

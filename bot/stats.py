@@ -1,0 +1,313 @@
+"""Question statistics in SQLite (``<data dir>/stats.sqlite3``), written by a background thread.
+
+Users are stored only as HMAC-SHA256 of their id with a per-install random salt (``stats.salt``); the
+question text is kept only when the bot did not understand it. ``record()`` never blocks: it puts the
+row on a queue that a writer thread commits in batches. A corrupt database file is moved aside and
+recreated with a warning; a missing one is recreated.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import queue
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .reply import Reply
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "stats.sqlite3"
+SALT_NAME = "stats.salt"
+DAY = 24 * 3600
+MAX_TEXT = 500
+MAX_QUEUE = 10_000
+NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    user_hash TEXT NOT NULL,
+    intent TEXT,
+    kind TEXT NOT NULL,
+    text TEXT
+);
+CREATE INDEX IF NOT EXISTS questions_ts ON questions (ts);
+"""
+Row = tuple[float, str, "str | None", str, "str | None"]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Questions of one intent (or not understood): last 24 hours and all time."""
+
+    last_24h: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """``answered`` by intent, and questions not understood."""
+
+    answered: dict[str, Counts]
+    not_understood: Counts
+    invalid: Counts
+
+    @property
+    def answered_total(self) -> Counts:
+        return Counts(sum(c.last_24h for c in self.answered.values()), sum(c.total for c in self.answered.values()))
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    ts: float
+    text: str
+    kind: str
+
+
+def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
+    """A damaged or foreign file (not a lock, permission or disk-full problem)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name in {"SQLITE_CORRUPT", "SQLITE_NOTADB"} or type(error) is sqlite3.DatabaseError
+
+
+class _Flush:
+    """Queue marker: the writer sets ``done`` once everything queued before it is committed."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
+class StatsStore:
+    """Records questions off the event loop; answers summary and unanswered queries."""
+
+    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_NAME
+        self.clock = clock
+        self._queue: queue.Queue[Row | _Flush | None] = queue.Queue(MAX_QUEUE)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # guards (re)creation of the database file
+        self._dropped = 0
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if (self.data_dir / SALT_NAME).exists() and not self.path.exists():
+            log.warning("stats database %s is missing; starting a new one", self.path)
+        self._salt = self._load_salt()
+        self._prepare()
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self) -> "StatsStore":
+        """Start the writer thread (idempotent)."""
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="stats-writer", daemon=True)
+            self._thread.start()
+        return self
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Commit what is queued and stop the writer."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+        self._thread = None
+
+    def __enter__(self) -> "StatsStore":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- writing
+    def user_hash(self, user_id: int | str | None) -> str:
+        """HMAC-SHA256 of the user id with this install's salt (hex, 32 chars)."""
+        return hmac.new(self._salt, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def record(self, user_id: int | str | None, reply: Reply, text: str | None = None) -> None:
+        """Queue one question and how it was answered; never blocks, never raises."""
+        try:
+            keep = text[:MAX_TEXT] if text and reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS else None
+            self._queue.put_nowait((self.clock(), self.user_hash(user_id), reply.intent, reply.kind, keep))
+        except queue.Full:
+            self._dropped += 1
+            if self._dropped in (1, 100, 10_000):
+                log.warning("stats queue full: %d question(s) not recorded", self._dropped)
+        except Exception:  # noqa: BLE001 - statistics must never break a reply
+            log.exception("could not queue a statistics row")
+        if self._thread is None:
+            self.start()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything queued so far is committed (True) or ``timeout`` passes (False)."""
+        if self._thread is None or not self._thread.is_alive():
+            return self._queue.empty()
+        marker = _Flush()
+        try:
+            self._queue.put(marker, timeout=timeout)
+        except queue.Full:
+            return False
+        return marker.done.wait(timeout)
+
+    # ---------------------------------------------------------------- queries
+    def summary(self, now: float | None = None) -> Summary:
+        """Answered by intent and not understood, last 24 h and in total (flushes first)."""
+        self.flush()
+        since = (self.clock() if now is None else now) - DAY
+        answered: dict[str, Counts] = {}
+        other = {"not_understood": Counts(), "invalid": Counts()}
+        sql = ("SELECT intent, kind, SUM(ts >= ?), COUNT(*) FROM questions GROUP BY intent, kind")
+        for intent, kind, recent, total in self._query(sql, (since,)):
+            if intent is not None:
+                old = answered.get(intent, Counts())
+                answered[intent] = Counts(old.last_24h + int(recent or 0), old.total + int(total))
+            else:
+                bucket = "invalid" if kind not in NOT_UNDERSTOOD_KINDS else "not_understood"
+                old = other[bucket]
+                other[bucket] = Counts(old.last_24h + int(recent or 0), old.total + int(total))
+        ordered = dict(sorted(answered.items(), key=lambda kv: (-kv[1].total, kv[0])))
+        return Summary(ordered, other["not_understood"], other["invalid"])
+
+    def unanswered(self, limit: int = 20) -> list[Unanswered]:
+        """The latest questions the bot did not understand, newest first."""
+        self.flush()
+        sql = ("SELECT ts, text, kind FROM questions WHERE intent IS NULL AND text IS NOT NULL "
+               "ORDER BY ts DESC, id DESC LIMIT ?")
+        return [Unanswered(ts, text, kind) for ts, text, kind in self._query(sql, (limit,))]
+
+    # ---------------------------------------------------------------- internals
+    def _load_salt(self) -> bytes:
+        path = self.data_dir / SALT_NAME
+        try:
+            salt = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            if len(salt) >= 16:
+                return salt
+            log.warning("stats salt %s is too short; generating a new one", path)
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            log.warning("stats salt %s is unreadable; generating a new one", path)
+        salt = secrets.token_bytes(32)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(salt.hex())
+        os.replace(tmp, path)
+        return salt
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    def _prepare(self) -> bool:
+        """Create the schema; a file that is not a usable database is moved aside and recreated."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    conn = self._connect()
+                    try:
+                        conn.executescript(SCHEMA)
+                        conn.execute("SELECT COUNT(*) FROM questions").fetchone()
+                    finally:
+                        conn.close()
+                    return True
+                except sqlite3.DatabaseError as error:
+                    if attempt == 2 or not _is_corrupt(error):
+                        log.error("stats database %s cannot be created (%s); statistics are off", self.path, error)
+                        return False
+                    self._move_aside(error)
+        return False
+
+    def _move_aside(self, error: Exception) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}-{secrets.token_hex(2)}")
+        log.warning("stats database %s is unusable (%s); moved it to %s and starting a new one",
+                    self.path, error, target.name)
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                os.replace(source, Path(f"{target}{suffix}"))
+
+    def _ensure_file(self) -> None:
+        if not self.path.exists():
+            log.warning("stats database %s disappeared; recreating it", self.path)
+            self._prepare()
+
+    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+        for attempt in (1, 2):
+            try:
+                self._ensure_file()
+                conn = self._connect()
+                try:
+                    return conn.execute(sql, args).fetchall()
+                finally:
+                    conn.close()
+            except sqlite3.DatabaseError as error:
+                if attempt == 2 or not _is_corrupt(error):
+                    log.warning("stats query failed: %s", error)
+                    return []
+                with self._lock:
+                    self._move_aside(error)
+                self._prepare()
+        return []
+
+    def _batches(self) -> Iterator[tuple[list[Row], list[_Flush], bool]]:
+        """Blocks for one item, then drains the queue: (rows, flush markers, stop requested)."""
+        while True:
+            item = self._queue.get()
+            rows: list[Row] = []
+            markers: list[_Flush] = []
+            stop = False
+            while True:
+                if item is None:
+                    stop = True
+                elif isinstance(item, _Flush):
+                    markers.append(item)
+                else:
+                    rows.append(item)
+                if len(rows) >= 500:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            yield rows, markers, stop
+            if stop:
+                return
+
+    def _run(self) -> None:
+        for rows, markers, _stop in self._batches():
+            if rows:
+                self._write(rows)
+            for marker in markers:
+                marker.done.set()
+
+    def _write(self, rows: list[Row]) -> None:
+        for attempt in (1, 2):
+            try:
+                self._ensure_file()
+                conn = self._connect()
+                try:
+                    with conn:
+                        conn.execute("BEGIN")
+                        conn.executemany("INSERT INTO questions (ts, user_hash, intent, kind, text) "
+                                         "VALUES (?, ?, ?, ?, ?)", rows)
+                finally:
+                    conn.close()
+                return
+            except sqlite3.DatabaseError as error:
+                if attempt == 2 or not _is_corrupt(error):
+                    log.warning("could not record %d statistics row(s): %s", len(rows), error)
+                    return
+                with self._lock:
+                    self._move_aside(error)
+                self._prepare()
+            except Exception:  # noqa: BLE001 - the writer thread must survive anything
+                log.exception("could not record %d statistics row(s)", len(rows))
+                return

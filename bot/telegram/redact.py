@@ -1,0 +1,78 @@
+"""Keep the bot token (and the webhook secret) out of every log line, httpx's request URLs included."""
+from __future__ import annotations
+
+import logging
+import threading
+from urllib.parse import quote
+
+REDACTED = "[REDACTED]"
+_secrets: set[str] = set()
+_lock = threading.Lock()
+_factory_installed = False
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret replaced by ``[REDACTED]``."""
+    for secret in sorted(_secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def scrub(record: logging.LogRecord) -> None:
+    """Redact a record in place: message, arguments and exception text."""
+    if not _secrets:
+        return
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string is the logging module's problem
+        return
+    clean = redact(message)
+    if clean != message:
+        record.msg, record.args = clean, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that redacts the registered secrets (never drops a record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        scrub(record)
+        return True
+
+
+def install_redaction(*secrets: str | None) -> None:
+    """Register secrets and redact them from all log records created from now on.
+
+    Works through the log record factory, so records of every logger (PTB, httpx, ours) are cleaned
+    whatever handlers are configured; the root handlers also get a ``RedactingFilter``.
+    """
+    global _factory_installed
+    with _lock:
+        for secret in secrets:
+            if secret and len(secret) >= 6:
+                _secrets.update({secret, quote(secret, safe="")})
+        if not _factory_installed:
+            previous = logging.getLogRecordFactory()
+
+            def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+                record = previous(*args, **kwargs)
+                scrub(record)
+                return record
+
+            logging.setLogRecordFactory(factory)
+            _factory_installed = True
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+
+
+def quiet_http_loggers() -> None:
+    """httpx logs every request URL (which contains the token) at INFO: keep it to warnings."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

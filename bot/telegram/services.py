@@ -1,0 +1,84 @@
+"""What handlers share: settings, the swappable engine, statistics, the reload lock."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from telegram import Chat, User
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from ..config import Settings
+from ..reply import Reply
+from ..stats import StatsStore
+
+SERVICES_KEY = "loanbot.services"
+
+
+class EngineLike(Protocol):
+    """The part of ``bot.engine.Engine`` the Telegram adapter uses."""
+
+    def reply(self, session: str, text: str) -> Reply: ...
+    def choose(self, session: str, intent: str, product: str | None) -> Reply: ...
+    def catalog(self) -> dict[str, str]: ...
+    def product_names(self) -> dict[str, str]: ...
+    def help_text(self) -> str: ...
+    def example_questions(self) -> list[str]: ...
+
+
+EngineBuilder = Callable[[Path, Path, Any], EngineLike]
+
+
+class EngineRef:
+    """Holds the current engine; ``/reload`` swaps ``.engine`` in one assignment (atomic)."""
+
+    __slots__ = ("engine",)
+
+    def __init__(self, engine: EngineLike) -> None:
+        self.engine = engine
+
+
+def default_builder(knowledge_dir: Path, intents_dir: Path, previous: Any = None) -> EngineLike:
+    """``bot.engine.build_engine``, imported when first needed."""
+    from ..engine import build_engine
+
+    return build_engine(knowledge_dir, intents_dir, previous)
+
+
+@dataclass
+class Services:
+    """Stored in ``application.bot_data``; handlers reach it with ``services(context)``."""
+
+    settings: Settings
+    engine_ref: EngineRef
+    stats: StatsStore | None
+    build_engine: EngineBuilder = default_builder
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def engine(self) -> EngineLike:
+        return self.engine_ref.engine
+
+    def record(self, user: User | None, reply: Reply, text: str | None) -> None:
+        """Count the question (never blocks, never raises)."""
+        if self.stats is not None:
+            self.stats.record(user.id if user else None, reply, text)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+def is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def session_id(chat: Chat | None, user: User | None) -> str:
+    """One dialogue per private chat; per user inside groups."""
+    if chat is None:
+        return f"tg:user:{user.id if user else 0}"
+    if is_group(chat) and user is not None:
+        return f"tg:{chat.id}:{user.id}"
+    return f"tg:{chat.id}"

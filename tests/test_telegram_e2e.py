@@ -1,0 +1,156 @@
+"""What a Telegram user sees: the real Application, the real engine and knowledge base, a fake Bot API (polling)."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.engine import Engine, build_engine
+from bot.stats import StatsStore
+from bot.telegram import admin, handlers
+from bot.telegram.services import EngineRef, SERVICES_KEY
+from bot.testing.botapi import FakeBotApi, SentMessage
+from bot.testing.harness import TEST_TOKEN, running_bot
+from bot.testing.tghtml import parse_html
+
+REPO = Path(__file__).resolve().parent.parent
+ADMIN, USER = 1001, 2002
+NOT_REQUIRED = ("非必需", "不是必需", "不强制", "不需要", "不要求")
+
+
+@dataclass
+class Env:
+    api: FakeBotApi
+    app: Application
+    knowledge: Path
+
+    @property
+    def engine(self) -> Engine:
+        ref: EngineRef = self.app.bot_data[SERVICES_KEY].engine_ref
+        return ref.engine  # type: ignore[return-value]
+
+    async def ask(self, text: str, chat_id: int = USER) -> SentMessage:
+        before = len(self.api.sent(chat_id))
+        self.api.push_text(chat_id, chat_id, text)
+        sent = (await self.api.wait_for_sent(chat_id, before + 1))[before]
+        assert parse_html(sent.text).text == sent.plain  # always valid Telegram HTML
+        return sent
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[Env]:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    settings = Settings(token=TEST_TOKEN, admin_ids=frozenset({ADMIN}), data_dir=tmp_path / "data",
+                        knowledge_dir=knowledge, intents_dir=REPO / "intents")
+    engine = build_engine(knowledge, settings.intents_dir)  # fresh sessions; jieba is loaded once per process
+    with StatsStore(settings.data_dir) as stats:
+        async with FakeBotApi() as api:
+            async with running_bot(api, settings, engine, stats) as app:
+                yield Env(api, app, knowledge)
+
+
+def says_not_required(text: str) -> bool:
+    return any(phrase in text for phrase in NOT_REQUIRED)
+
+
+def mark_zhima_fact(knowledge: Path) -> None:
+    """A valid edit: append "（已更新）" to the text of 微粒贷's 芝麻分 fact in the copy of knowledge/."""
+    path = knowledge / "weilidai.yaml"
+    pattern = re.compile(r"(topic: zhima_requirement\n(?:[ \t]+\S.*\n)*?[ \t]+text: )([^\"'\n].*)")
+    text, count = pattern.subn(lambda m: f"{m.group(1)}{m.group(2)}（已更新）", path.read_text(encoding="utf-8"), 1)
+    assert count == 1, "weilidai.yaml changed shape: update mark_zhima_fact"
+    path.write_text(text, encoding="utf-8")
+
+
+async def test_question_is_answered_with_its_source(env: Env) -> None:
+    sent = await env.ask("微粒贷要芝麻分吗")
+    assert sent.parse_mode == "HTML" and sent.reply_to is None
+    assert "微粒贷" in sent.plain and says_not_required(sent.plain)
+    assert "来源：《微信芝麻信用怎么贷款》" in sent.plain
+
+
+async def test_suggestion_button_is_answered_in_place(env: Env) -> None:
+    offer = await env.ask("可以分期还款吗")
+    data = dict(offer.buttons)
+    assert data["借呗的分期与每月还款"] == "a|installment|jiebei"
+    assert all(len(d.encode()) <= 64 for d in data.values() if d)
+    env.api.push_callback(USER, USER, offer.message_id, "a|installment|jiebei")
+    answered = (await env.api.wait_for_sent(USER, 2))[1]
+    assert answered.method == "editMessageText" and answered.message_id == offer.message_id
+    assert "借呗" in answered.plain and "等额本息" in answered.plain and answered.buttons == []
+    assert len(env.api.callback_answers) == 1
+    follow_up = await env.ask("那微粒贷呢")  # the button set the chat's context
+    assert "微粒贷" in follow_up.plain and "等额本息" in follow_up.plain
+
+
+async def test_sticker_gets_a_polite_text_reply(env: Env) -> None:
+    env.api.push_sticker(USER, USER)
+    [sent] = await env.api.wait_for_sent(USER, 1)
+    assert sent.plain == handlers.TEXT_ONLY and "文字" in sent.plain
+
+
+async def test_edited_message_is_not_answered_twice(env: Env) -> None:
+    original = env.api.push_text(USER, USER, "微粒贷要芝麻分吗")
+    await env.api.wait_for_sent(USER, 1)
+    env.api.push_edited_text(USER, USER, original["message_id"], "借呗要芝麻分吗")
+    marker = await env.ask("你好")  # processed after the edit
+    assert marker.plain.startswith("你好")
+    assert len(env.api.sent(USER)) == 2
+
+
+async def test_start_help_and_products(env: Env) -> None:
+    start = await env.ask("/start")
+    assert "微粒贷要芝麻分吗" in start.plain and "不构成财务建议" in start.plain
+    products = await env.ask("/products")
+    assert all(f"• {name}" in products.plain for name in ("微粒贷", "借呗", "WE2000"))
+    env.api.push_callback(USER, USER, products.message_id, "a|product_overview|we2000")
+    overview = (await env.api.wait_for_sent(USER, 3))[2]
+    assert overview.method == "editMessageText" and "WE2000" in overview.plain and "来源：" in overview.plain
+
+
+async def test_reload_by_non_admin_is_refused(env: Env) -> None:
+    before = env.engine
+    mark_zhima_fact(env.knowledge)
+    assert (await env.ask("/reload")).plain == admin.REFUSED
+    assert env.engine is before
+    assert "已更新" not in (await env.ask("微粒贷要芝麻分吗")).plain
+
+
+async def test_reload_by_admin_applies_a_valid_change_and_refuses_broken_yaml(env: Env) -> None:
+    mark_zhima_fact(env.knowledge)
+    report = await env.ask("/reload", chat_id=ADMIN)
+    assert "新增 0 项，删除 0 项，修改 1 项" in report.plain
+    assert "• fact:weilidai." in report.plain
+    assert "已更新" in (await env.ask("微粒贷要芝麻分吗")).plain
+    updated = env.engine
+
+    (env.knowledge / "jiebei.yaml").write_text("facts:\n  - id: [broken\n", encoding="utf-8")
+    refused = await env.ask("/reload", chat_id=ADMIN)
+    assert refused.plain.startswith("重新加载失败，继续使用原来的知识库。")
+    assert "jiebei.yaml" in refused.plain and "YAML" in refused.plain
+    assert env.engine is updated
+    still = await env.ask("微粒贷要芝麻分吗")
+    assert "已更新" in still.plain and says_not_required(still.plain)
+
+
+async def test_429_on_send_message_is_retried(env: Env) -> None:
+    env.api.fail_next("sendMessage", status=429, retry_after=1)
+    sent = await env.ask("微粒贷要芝麻分吗")
+    assert says_not_required(sent.plain)
+    assert [c.status for c in env.api.calls_to("sendMessage")] == [429, 200]
+
+
+async def test_admin_sees_stats_and_unanswered(env: Env) -> None:
+    await env.ask("微粒贷要芝麻分吗")
+    await env.ask("今天天气怎么样呀")
+    stats = await env.ask("/stats", chat_id=ADMIN)
+    assert "已回答：1 / 1" in stats.plain and "未理解：1 / 1" in stats.plain
+    missed = await env.ask("/unanswered", chat_id=ADMIN)
+    assert "今天天气怎么样呀" in missed.plain
