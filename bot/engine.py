@@ -90,7 +90,8 @@ class Engine:
         ranked = [(c.intent, c.score) for c in parse.candidates]
         e = parse.entities
         slots = set(e.slots())
-        decision = decide(ranked, domain=bool(e.products or e.others or context.intent), unknown=parse.unknown)
+        named = bool(e.products or e.others)
+        decision = decide(ranked, domain=named or context.intent is not None, unknown=parse.unknown, named=named)
         if context.intent and self._follows_up(parse, context, slots, decision):
             return context.intent, 0.9, decision  # 那借呗呢 / 如果借2万呢 / 60天呢
         if not parse.residue and not e.products and not context.intent:

@@ -153,6 +153,12 @@ def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     assert (reply.intent, reply.products) == ("max_amount", ("jiebei",))
 
 
+def test_off_topic_question_mid_conversation_is_declined(engine: Engine) -> None:
+    ask(engine, "我芝麻分580能用WE2000吗")
+    reply = ask(engine, "今天天气怎么样")
+    assert reply.kind == "not_understood" and not reply.suggestions
+
+
 def test_sessions_do_not_share_context(engine: Engine) -> None:
     ask(engine, "借呗日利率多少", "alice")
     reply = ask(engine, "那微粒贷呢", "bob")

@@ -32,11 +32,13 @@ class Decision:
     confidence: float
 
 
-def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0) -> Decision:
+def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0,
+           named: bool = False) -> Decision:
     """Answer, suggest or decline from the ranked (intent, score) list.
 
-    ``domain``: a product, platform or live conversation makes the question surely about loans.
+    ``domain``: a product, platform or live conversation makes the question likely about loans.
     ``unknown``: the share of the question's words that no intent knows.
+    ``named``: a product or platform is named; only then may mostly-unknown text get suggestions.
     """
     if not scores:
         return Decision("none", None, 0.0)
@@ -45,6 +47,6 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
     if top >= CONFIDENT_SCORE or (top >= answer and top - runner >= ANSWER_MARGIN):
         return Decision("answer", top_intent, top / 100)
-    if top >= suggest and (domain or unknown < OFF_TOPIC_SHARE):
+    if top >= suggest and (named or unknown < OFF_TOPIC_SHARE):
         return Decision("suggest", top_intent, top / 100)
     return Decision("none", None, top / 100)
