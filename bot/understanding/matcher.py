@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import chain
+from itertools import accumulate, chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +78,6 @@ class IntentMatcher:
         self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
         self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
         self._group_texts = [[self._texts[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
-        self._group_sizes = np.array([len(g) for g in self._group_chars], dtype=np.int64)
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
         self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
         for intent in intents:
@@ -99,23 +98,20 @@ class IntentMatcher:
         n = len(vocab)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
-        # feature → IDF × per-intent weight, aligned with _group_ids: coverage is a sum of a few vectors
-        self._postings = {t: self._idf[t] * np.array([vocab.get(g, {}).get(t, 0.0) for g in self._group_ids])
-                          for t in df}
+        # feature → row of IDF × per-intent weight (columns aligned with _group_ids): coverage is a row sum
+        features = sorted(df)
+        self._row = {t: i for i, t in enumerate(features)}
+        self._matrix = np.array([[self._idf[t] * vocab.get(g, {}).get(t, 0.0) for g in self._group_ids]
+                                 for t in features]).reshape(len(features), len(self._group_ids))
+        self._row_idf = np.array([self._idf[t] for t in features])
 
     def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
         """(IDF-weighted hits per intent, total weight, unknown weight) of the question's features."""
-        hits = np.zeros(len(self._group_ids))
-        total = unknown = 0.0
-        for t in form.features:
-            vector = self._postings.get(t)
-            if vector is None:
-                total += self._unknown_idf
-                unknown += self._unknown_idf
-            else:
-                total += self._idf[t]
-                hits += vector
-        return hits, total, unknown
+        rows = [self._row[t] for t in form.features if t in self._row]
+        unknown = (len(form.features) - len(rows)) * self._unknown_idf
+        if not rows:
+            return np.zeros(len(self._group_ids)), unknown, unknown
+        return self._matrix[rows].sum(axis=0), float(self._row_idf[rows].sum()) + unknown, unknown
 
     def coverage(self, form: Form) -> dict[str, float]:
         """Per intent: the IDF-weighted share of the question's words and bigrams its vocabulary holds (0–1)."""
@@ -155,14 +151,13 @@ class IntentMatcher:
         by_chars = process.cdist([form.chars], chars, scorer=fuzz.ratio, dtype=np.float32)[0]
         by_tokens = process.cdist([form.sorted_tokens], tokens, scorer=fuzz.ratio, dtype=np.float32)[0]
         combined = np.maximum(by_chars, by_tokens)
-        sizes = self._group_sizes[shortlist]
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        shortlisted = shortlist.tolist()
+        starts = list(accumulate([len(self._group_chars[k]) for k in shortlisted[:-1]], initial=0))
         score[shortlist] += self.FUZZY_WEIGHT * np.maximum.reduceat(combined, starts)
         score = np.minimum(score, 100.0)
-        where = {int(k): int(s) for k, s in zip(shortlist, starts)}
+        where = dict(zip(shortlisted, starts))
         out = []
-        for k in np.argsort(-score, kind="stable")[:limit]:
-            k = int(k)
+        for k in np.argsort(-score, kind="stable")[:limit].tolist():
             example = ""
             if k in where:
                 part = combined[where[k]:where[k] + len(self._group_chars[k])]
