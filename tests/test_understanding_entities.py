@@ -96,3 +96,11 @@ def test_overdue_days_are_not_the_loan_term() -> None:
                                              ("两千", 2000), ("一万零五", 10005), ("壹万", 10000)])
 def test_chinese_numerals(span: str, value: int) -> None:
     assert cn_to_decimal(span) == value
+
+
+@pytest.mark.parametrize("text", ["10000000000000000000000000000", "借99999999999999999999999万", "订单号12345678901234567"])
+def test_digit_strings_too_long_for_an_amount_are_ignored(text: str) -> None:
+    # Found by the property test: a 29-digit "amount" overflowed Decimal's precision and crashed the reply.
+    slots, _ = extract_numbers(fold(text))
+    assert "amount" not in slots
+    assert extract_numbers(fold("借1000000000000元"))[0]["amount"] == Decimal("1000000000000")

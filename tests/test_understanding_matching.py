@@ -73,3 +73,18 @@ def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
     scores = [c.score for c in parse.candidates]
     assert parse.candidates[0].intent == "interest_cost" and scores == sorted(scores, reverse=True)
     assert parse.entities.amount == 15000 and parse.entities.days == 30 and parse.entities.products == ("jiebei",)
+
+
+def test_memoized_matching_gives_the_same_result_in_any_order() -> None:
+    # The matcher and segmenter memoize on the masked question; a memo key that missed an input
+    # (keywords, slots) would make a question's result depend on what was asked before it.
+    questions = [case["text"] for case in load_cases(DEV)]
+    questions += [f"借{n}万用{d}天微粒贷利息多少" for n, d in ((1, 30), (2, 60), (3, 7))]
+    questions += ["芝麻分600能借吗", "芝麻分700分期吗", "微粒贷逾期了10天", "微粒贷逾期10天"]  # same masked form, other keywords
+    forward, backward = build_engine(KNOWLEDGE, INTENTS), build_engine(KNOWLEDGE, INTENTS)
+    first = {q: forward.understanding.parse(q) for q in questions}
+    second = {q: backward.understanding.parse(q) for q in reversed(questions)}
+    for question in questions:
+        assert first[question].candidates == second[question].candidates, question
+        assert first[question].unknown == second[question].unknown, question
+    assert forward.understanding.matcher._memo.hits > 0  # masked forms do repeat: 借1万用30天 ~ 借2万用60天

@@ -10,6 +10,7 @@ from .. import calc
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS, format_value, num
 from ..knowledge.models import Fact, FeeRule, Money, MoneyRange, Multiplier, Rate, RateRange, Score
+from ..memo import Memo
 from .slots import Slots
 
 CAUTION = ("⚠️ 以上是根据两份公开资料整理的一般信息，不构成财务建议，也不是借款建议；"
@@ -66,7 +67,7 @@ class Composer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._cache: dict[tuple[object, ...], tuple[str, tuple[str, ...]]] = {}
+        self._memo: Memo[tuple[object, ...], tuple[str, tuple[str, ...]]] = Memo(self.CACHE_SIZE)
         self._special: dict[str, Callable[[tuple[str, ...], Slots, Draft], None]] = {
             "zhima_requirement": self._zhima, "max_amount": self._max_amount, "rates": self._rates,
             "interest_cost": self._interest, "installment": self._installment, "overdue_penalty": self._overdue,
@@ -78,13 +79,8 @@ class Composer:
     # ---------------------------------------------------------------- entry
     def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
         """The answer text and its citations (memoized: a pure function of its arguments and the knowledge)."""
-        key = (intent, products, slots, title)
-        cached = self._cache.get(key)
-        if cached is None:
-            if len(self._cache) >= self.CACHE_SIZE:
-                self._cache.clear()
-            cached = self._cache[key] = self._compose(intent, products, slots, title)
-        return cached
+        return self._memo.get((intent, products, slots, title),
+                              lambda: self._compose(intent, products, slots, title))
 
     def _compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
         draft = Draft()

@@ -105,6 +105,13 @@ _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})|(?P<num2>\d{3})\s*分")
 
 
+MAX_AMOUNT_DIGITS = 13  # above 一万亿 a digit string is an id or noise, not an amount (and would overflow Decimal's precision)
+
+
+def _plausible(span: str) -> bool:
+    return sum(c.isdigit() for c in span) <= MAX_AMOUNT_DIGITS
+
+
 def extract_numbers(text: str) -> tuple[dict[str, object], list[tuple[str, tuple[int, int]]]]:
     """Numeric slots from folded text, with the (slot name, span) each occupies."""
     slots: dict[str, object] = {}
@@ -148,7 +155,7 @@ def extract_numbers(text: str) -> tuple[dict[str, object], list[tuple[str, tuple
 
 
 def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tuple[int, int]] | None:
-    free = lambda s, e: not any(s < e2 and s2 < e for s2, e2 in spans)  # noqa: E731
+    free = lambda s, e: not any(s < e2 and s2 < e for s2, e2 in spans) and _plausible(text[s:e])  # noqa: E731
     for m in _AMOUNT.finditer(text):
         if not free(*m.span()):
             continue

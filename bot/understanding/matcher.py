@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..memo import Memo
 from .intents import Intent
 
 
@@ -52,6 +53,7 @@ class IntentMatcher:
     KEYWORD_BONUS = 12.0
     KEYWORD_CAP = 24.0
     ENTITY_BONUS = 6.0
+    MEMO_SIZE = 4096  # distinct (masked question, keywords, slots) results kept
 
     def __init__(self, intents: tuple[Intent, ...], examples: list[tuple[str, Form, str]],
                  entity_hints: dict[str, tuple[str, ...]] | None = None,
@@ -104,6 +106,9 @@ class IntentMatcher:
         self._matrix = np.array([[self._idf[t] * vocab.get(g, {}).get(t, 0.0) for g in self._group_ids]
                                  for t in features]).reshape(len(features), len(self._group_ids))
         self._row_idf = np.array([self._idf[t] for t in features])
+        self._hinted_slots = frozenset(self._hint_vectors)
+        self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
+        self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.MEMO_SIZE)
 
     def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
         """(IDF-weighted hits per intent, total weight, unknown weight) of the question's features."""
@@ -129,30 +134,42 @@ class IntentMatcher:
 
     def analyse(self, form: Form, folded: str, slots: frozenset[str] = frozenset(),
                 limit: int = 5) -> tuple[list[Candidate], float]:
-        """Ranked candidates and the unknown share, from one pass over the question's features."""
+        """Ranked candidates and the unknown share, from one pass over the question's features.
+
+        Memoized on what the result depends on: the masked form, the keywords found in the folded text
+        and the hinted slots, so "借1万用30天" and "借2万用60天" are matched once."""
         if not self._group_ids or not form.chars:
             return [], 1.0
-        hits, total, unknown = self._weights(form)
-        cover = hits / total if total else hits
-        keyword_hits = np.zeros(len(self._group_ids))
+        keywords = self._keyword_hits(folded)
+        hinted = slots & self._hinted_slots
+        candidates, unknown = self._memo.get((form.chars, keywords, hinted, limit),
+                                             lambda: self._analyse(form, keywords, hinted, limit))
+        return list(candidates), unknown
+
+    def _keyword_hits(self, folded: str) -> tuple[int, ...]:
+        """Positions of the intents whose keywords occur in the text (once per keyword found)."""
+        found = []
         for first in set(folded):
             for keyword, k in self._keywords_by_first.get(first, ()):
                 if keyword in folded:
-                    keyword_hits[k] += 1
+                    found.append(k)
+        return tuple(sorted(found))
+
+    def _analyse(self, form: Form, keywords: tuple[int, ...], slots: frozenset[str],
+                 limit: int) -> tuple[tuple[Candidate, ...], float]:
+        hits, total, unknown = self._weights(form)
+        cover = hits / total if total else hits
+        keyword_hits = np.bincount(np.array(keywords, dtype=np.int64), minlength=len(self._group_ids))
         score = self.COVERAGE_WEIGHT * 100 * cover + np.minimum(self.KEYWORD_CAP, self.KEYWORD_BONUS * keyword_hits)
         for slot in slots:
-            hinted = self._hint_vectors.get(slot)
-            if hinted is not None:
-                score = score + self.ENTITY_BONUS * hinted
+            score = score + self.ENTITY_BONUS * self._hint_vectors[slot]
         # fuzzy scores only for the intents the other evidence puts on a shortlist
         shortlist = np.argsort(-score, kind="stable")[: self.FUZZY_SHORTLIST]
-        chars = list(chain.from_iterable(self._group_chars[k] for k in shortlist))
-        tokens = list(chain.from_iterable(self._group_sorted[k] for k in shortlist))
+        shortlisted = tuple(shortlist.tolist())
+        chars, tokens, starts = self._choices.get(shortlisted, lambda: self._choices_of(shortlisted))
         by_chars = process.cdist([form.chars], chars, scorer=fuzz.ratio, dtype=np.float32)[0]
         by_tokens = process.cdist([form.sorted_tokens], tokens, scorer=fuzz.ratio, dtype=np.float32)[0]
         combined = np.maximum(by_chars, by_tokens)
-        shortlisted = shortlist.tolist()
-        starts = list(accumulate([len(self._group_chars[k]) for k in shortlisted[:-1]], initial=0))
         score[shortlist] += self.FUZZY_WEIGHT * np.maximum.reduceat(combined, starts)
         score = np.minimum(score, 100.0)
         where = dict(zip(shortlisted, starts))
@@ -163,4 +180,11 @@ class IntentMatcher:
                 part = combined[where[k]:where[k] + len(self._group_chars[k])]
                 example = self._group_texts[k][int(part.argmax())]
             out.append(Candidate(self._group_ids[k], float(score[k]), example))
-        return out, (unknown / total if total else 1.0)
+        return tuple(out), (unknown / total if total else 1.0)
+
+    def _choices_of(self, shortlisted: tuple[int, ...]) -> tuple[list[str], list[str], list[int]]:
+        """The shortlisted intents' examples (characters, sorted tokens) in one list each, and where each intent starts."""
+        chars = list(chain.from_iterable(self._group_chars[k] for k in shortlisted))
+        tokens = list(chain.from_iterable(self._group_sorted[k] for k in shortlisted))
+        starts = list(accumulate([len(self._group_chars[k]) for k in shortlisted[:-1]], initial=0))
+        return chars, tokens, starts

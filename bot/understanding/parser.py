@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
+from ..memo import Memo
 from .entities import Entities, ProductFinder, extract_numbers
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
@@ -49,6 +50,7 @@ class Understanding:
         self.kb = kb
         self.intents = {i.id: i for i in intents}
         self.tokenizer = tokenizer
+        self._forms: Memo[str, Form] = Memo(4096)
         aliases: dict[str, str] = {}
         for product in kb.products:
             for alias in (product.name, *product.aliases):
@@ -117,7 +119,10 @@ class Understanding:
         return vocab
 
     def _form(self, masked: str) -> Form:
-        """Matching forms of folded (already normalized-case) text."""
+        """Matching forms of folded (already normalized-case) text (memoized: segmenting is the costly part)."""
+        return self._forms.get(masked, lambda: self._segment(masked))
+
+    def _segment(self, masked: str) -> Form:
         text = clean(masked)
         tokens = self.tokenizer.tokens(text.replace(" ", ""))
         return Form(chars=text.replace(" ", ""), sorted_tokens=" ".join(sorted(tokens)), tokens=tuple(tokens))
