@@ -48,7 +48,8 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
     (knowledge / "weilidai.yaml").write_text("max_amount: 200000\n", encoding="utf-8")
     engine = build_fake_engine(knowledge, tmp_path)
     settings = Settings(token=TEST_TOKEN, admin_ids=frozenset({ADMIN}), data_dir=tmp_path / "data",
-                        knowledge_dir=knowledge, intents_dir=tmp_path)
+                        knowledge_dir=knowledge, intents_dir=tmp_path,
+                        chat_rate=50)  # pacing has its own test (test_hardening_flood); keep these quick
     stats = StatsStore(settings.data_dir).start()
     async with FakeBotApi() as api:
         async with running_bot(api, settings, engine, stats, build_engine=build_fake_engine) as app:
@@ -198,7 +199,7 @@ async def test_stats_and_unanswered_for_admins(env: Env) -> None:
     await env.ask("今天天气怎么样")
     await env.ask("利息")
     report = await env.ask("/stats", chat_id=ADMIN)
-    assert "已回答：1 / 1" in report.plain and "• credit_score：1 / 1" in report.plain
+    assert "已回答：1 / 1" in report.plain and "• 芝麻分要求：1 / 1" in report.plain
     assert "未理解：2 / 2" in report.plain
     missed = await env.ask("/unanswered", chat_id=ADMIN)
     assert missed.plain.index("利息") < missed.plain.index("今天天气怎么样")  # newest first

@@ -13,12 +13,13 @@ from urllib.parse import urlparse
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          ContextTypes, Defaults, MessageHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
+                          Defaults, MessageHandler, filters)
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
 from . import admin, handlers
+from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
 from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder
 
@@ -63,7 +64,8 @@ class WebhookConfig:
 # ---------------------------------------------------------------- application
 def build_application(settings: Settings, engine_ref: EngineRef, stats: StatsStore | None, *,
                       build_engine: EngineBuilder = default_builder) -> Application:
-    """The bot: PTB application with HTML defaults, a retrying rate limiter and all handlers."""
+    """The bot: PTB application with HTML defaults, rate limits (overall, per chat, 429 retries), chats
+    processed concurrently but each in order, and all handlers."""
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction(settings.token)
@@ -71,7 +73,8 @@ def build_application(settings: Settings, engine_ref: EngineRef, stats: StatsSto
     builder = (ApplicationBuilder()
                .token(settings.token)
                .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-               .rate_limiter(AIORateLimiter(max_retries=3))
+               .rate_limiter(ChatRateLimiter(settings.chat_rate, settings.global_rate, max_retries=3))
+               .concurrent_updates(ChatOrderedProcessor())
                .post_init(set_command_menus))
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(
