@@ -1,6 +1,8 @@
 """The engine: ``Engine.reply(session, text) -> Reply``. Synchronous, in memory, one per knowledge base."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,8 @@ class Engine:
         parse = self.understanding.parse(text)
         if not has_meaning(parse.folded):
             return self._not_understood(session, text)
+        if self._only_outside(parse):
+            return self._not_covered(parse)
         context = self.sessions.get(session)
         intent, confidence, decision = self._intent(parse, context)
         if intent is None:
@@ -63,8 +67,11 @@ class Engine:
         return self._respond(session, intent, products, self._slots(context), context, 1.0, "")
 
     def catalog(self) -> dict[str, str]:
-        """Fingerprints of facts, products, conflicts and intents (for reload reports)."""
+        """Fingerprints of facts, products, conflicts, sources and intents (for reload reports)."""
         out = self.kb.catalog()
+        for source in self.kb.sources:  # titles are shown in every citation
+            blob = json.dumps(source.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            out[f"source:{source.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
         for intent in self.intents:
             out[f"intent:{intent.id}"] = str(hash((intent.title, intent.product_scope, intent.keywords,
                                                    intent.examples)) & 0xFFFFFFFFFFFF)
@@ -72,6 +79,10 @@ class Engine:
 
     def product_names(self) -> dict[str, str]:
         return {p.id: p.name for p in self.kb.loan_products}
+
+    def intent_titles(self) -> dict[str, str]:
+        """Intent id -> human-readable title (``zhima_requirement`` -> ``芝麻分要求``)."""
+        return {i.id: i.title for i in self.intents}
 
     def example_questions(self) -> list[str]:
         return ["微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
@@ -161,6 +172,17 @@ class Engine:
         listed = "\n".join(f"• {s.label}" for s in options)
         return Reply(f"你是不是想问：\n{listed}\n点一下按钮，或者换个说法再问一次。", kind="suggest",
                      products=parse.entities.products, confidence=decision.confidence, suggestions=options)
+
+    def _only_outside(self, parse: Parse) -> bool:
+        """The question names a product the documents don't cover (房贷, 花呗, 招商银行 …) and nothing they do."""
+        e = parse.entities
+        return bool(e.others) and not e.products and all(self.kb.product(p).kind == "outside" for p in e.others)
+
+    def _not_covered(self, parse: Parse) -> Reply:
+        # The context is left as it was: the next question can still follow up on the previous answer.
+        names = "、".join(p.name for p in self.kb.loan_products)
+        return Reply(f"抱歉，两份资料里没有这个产品或机构的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
+                     "比如：“微粒贷最高能借多少”“借呗日利率多少”。请以该机构的官方信息为准。", kind="not_understood")
 
     def _not_understood(self, session: str, text: str) -> Reply:
         del session, text

@@ -191,3 +191,18 @@ def test_very_long_input_gets_a_polite_reply(engine: Engine) -> None:
 def test_emoji_only_is_not_understood_politely(engine: Engine) -> None:
     reply = ask(engine, "🤔🤔🤔")
     assert reply.kind == "not_understood" and "抱歉" in reply.text
+
+
+@pytest.mark.parametrize("text", ["房贷利率现在是多少", "花呗怎么关闭", "招商银行信用卡怎么提额", "美团月付怎么还款"])
+def test_products_the_documents_do_not_cover_are_declined_not_answered_with_ours(engine: Engine, text: str) -> None:
+    # Without this, 房贷利率 got 微粒贷/借呗/WE2000's rates: figures for a product the user did not ask about.
+    reply = ask(engine, text)
+    assert reply.kind == "not_understood" and reply.intent is None
+    assert "资料里没有" in reply.text and "%" not in reply.text
+
+
+def test_an_uncovered_name_beside_a_covered_product_is_still_answered(engine: Engine) -> None:
+    assert ask(engine, "花呗和借呗有什么区别").intent == "compare"
+    assert ask(engine, "借呗日利率多少", "o").intent == "rates"
+    assert ask(engine, "房贷呢", "o").kind == "not_understood"  # a follow-up to a product we don't cover
+    assert ask(engine, "那微粒贷呢", "o").intent == "rates"  # ... and the conversation goes on

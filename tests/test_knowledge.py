@@ -156,5 +156,5 @@ def test_kb_show_prints_facts_with_sources(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_kb_show_unknown_product(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["kb", "show", "花呗"]) == 1
+    assert main(["kb", "show", "余额宝"]) == 1
     assert "未知产品" in capsys.readouterr().err

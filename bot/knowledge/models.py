@@ -172,7 +172,7 @@ class Source(Frozen):
 class Product(Frozen):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
-    kind: Literal["loan", "platform", "reference"]
+    kind: Literal["loan", "platform", "reference", "outside"]  # outside: named so the bot can say it has no facts
     platform: str | None = None  # product id of the platform (wechat, alipay)
     related: tuple[str, ...] = ()  # platforms whose facts also describe this product
     aliases: tuple[str, ...] = ()

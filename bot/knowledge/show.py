@@ -12,6 +12,9 @@ def render_kb(kb: KnowledgeBase, product: str | None = None) -> str:
         if product and p.id != product:
             continue
         facts = [f for f in kb.facts if f.product == p.id]
+        if p.kind == "outside":
+            lines += [f"■ {p.name} ({p.id})  资料没有覆盖；提到这些名字（且没提到已知产品）的问题会被婉拒：",
+                      f"    {'、'.join(p.aliases)}", ""]
         if not facts:
             continue
         aliases = "、".join(p.aliases[:8])
