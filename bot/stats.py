@@ -3,7 +3,9 @@
 Users are stored only as HMAC-SHA256 of their id with a per-install random salt (``stats.salt``); the
 question text is kept only when the bot did not understand it. ``record()`` never blocks: it puts the
 row on a queue that a writer thread commits in batches. A corrupt database file is moved aside and
-recreated with a warning; a missing one is recreated.
+recreated with a warning; a missing, emptied or unsalted one is recreated with a warning. When the data
+folder cannot be used at all (not writable, a file in its place), statistics are turned off with a warning
+(``enabled`` is False, ``problem`` says why) and the bot keeps answering.
 """
 from __future__ import annotations
 
@@ -96,16 +98,43 @@ class StatsStore:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # guards (re)creation of the database file
         self._dropped = 0
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if (self.data_dir / SALT_NAME).exists() and not self.path.exists():
-            log.warning("stats database %s is missing; starting a new one", self.path)
-        self._salt = self._load_salt()
-        self._prepare()
+        self.problem: str | None = None  # why statistics are off; None while they work
+        self._salt = secrets.token_bytes(32)  # replaced by the install's salt below
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._check_leftovers()
+            self._salt = self._load_salt()
+        except OSError as error:
+            self._disable(f"data folder {self.data_dir} is unusable ({error})")
+            return
+        if not self._prepare():
+            self._disable(f"database {self.path} cannot be created")
+
+    @property
+    def enabled(self) -> bool:
+        """False when the data folder or database could not be used at start; nothing is recorded then."""
+        return self.problem is None
+
+    def _disable(self, problem: str) -> None:
+        self.problem = problem
+        log.warning("statistics are off: %s; the bot keeps answering", problem)
+
+    def _check_leftovers(self) -> None:
+        """Warn when an earlier install's data is missing or emptied (a fresh folder is silent)."""
+        salt = (self.data_dir / SALT_NAME).exists()
+        if not self.path.exists():
+            if salt or any(self.data_dir.glob(f"{DB_NAME}.corrupt-*")):
+                log.warning("stats database %s is missing; starting a new one", self.path)
+        elif self.path.stat().st_size == 0:
+            log.warning("stats database %s is empty (truncated?); starting a new one", self.path)
+        elif not salt:
+            log.warning("stats salt %s is missing; generating a new one (earlier users get new hashes)",
+                        self.data_dir / SALT_NAME)
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> "StatsStore":
-        """Start the writer thread (idempotent)."""
-        if self._thread is None or not self._thread.is_alive():
+        """Start the writer thread (idempotent; nothing to start when statistics are off)."""
+        if self.enabled and (self._thread is None or not self._thread.is_alive()):
             self._thread = threading.Thread(target=self._run, name="stats-writer", daemon=True)
             self._thread.start()
         return self
@@ -130,6 +159,8 @@ class StatsStore:
 
     def record(self, user_id: int | str | None, reply: Reply, text: str | None = None) -> None:
         """Queue one question and how it was answered; never blocks, never raises."""
+        if not self.enabled:
+            return
         try:
             keep = text[:MAX_TEXT] if text and reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS else None
             self._queue.put_nowait((self.clock(), self.user_hash(user_id), reply.intent, reply.kind, keep))
@@ -219,20 +250,27 @@ class StatsStore:
                     return True
                 except sqlite3.DatabaseError as error:
                     if attempt == 2 or not _is_corrupt(error):
-                        log.error("stats database %s cannot be created (%s); statistics are off", self.path, error)
+                        log.error("stats database %s cannot be created (%s)", self.path, error)
                         return False
-                    self._move_aside(error)
+                    if not self._move_aside(error):
+                        return False
         return False
 
-    def _move_aside(self, error: Exception) -> None:
+    def _move_aside(self, error: Exception) -> bool:
+        """Rename the unusable file (and its -wal/-shm) to ``stats.sqlite3.corrupt-<time>-<random>``."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}-{secrets.token_hex(2)}")
         log.warning("stats database %s is unusable (%s); moved it to %s and starting a new one",
                     self.path, error, target.name)
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                os.replace(source, Path(f"{target}{suffix}"))
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    os.replace(source, Path(f"{target}{suffix}"))
+        except OSError as move_error:
+            log.error("stats database %s cannot be moved aside (%s)", self.path, move_error)
+            return False
+        return True
 
     def _ensure_file(self) -> None:
         if not self.path.exists():
@@ -240,6 +278,8 @@ class StatsStore:
             self._prepare()
 
     def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+        if not self.enabled:
+            return []
         for attempt in (1, 2):
             try:
                 self._ensure_file()

@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-MAX_CONCURRENT_CHATS = 128
+MAX_CONCURRENT_CHATS = 16  # enough for Telegram's 30 msg/s at 0.5 s round trips; more slows PTB+httpx down (benchmarks/README.md)
 MAX_IDLE_CHAT_LIMITERS = 512  # PTB keeps up to 512 group limiters the same way
 
 

@@ -56,6 +56,10 @@ class FakeEngine:
     def product_names(self) -> dict[str, str]:
         return {"weilidai": "微粒贷", "jiebei": "借呗", "we2000": "WE2000"}
 
+    def intent_titles(self) -> dict[str, str]:
+        return {"credit_score": "芝麻分要求", "rates": "利率", "compare": "产品对比", "interest": "利息",
+                "product_overview": "产品介绍"}
+
     def help_text(self) -> str:
         return "我可以回答微粒贷、借呗、WE2000的问题，比如：\n• 微粒贷要芝麻分吗"
 

@@ -112,11 +112,12 @@ class IntentMatcher:
 
     def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
         """(IDF-weighted hits per intent, total weight, unknown weight) of the question's features."""
-        rows = [self._row[t] for t in form.features if t in self._row]
-        unknown = (len(form.features) - len(rows)) * self._unknown_idf
+        features = form.features
+        rows = [self._row[t] for t in features if t in self._row]
+        unknown = (len(features) - len(rows)) * self._unknown_idf
         if not rows:
             return np.zeros(len(self._group_ids)), unknown, unknown
-        return self._matrix[rows].sum(axis=0), float(self._row_idf[rows].sum()) + unknown, unknown
+        return self._matrix.take(rows, axis=0).sum(axis=0), float(self._row_idf.take(rows).sum()) + unknown, unknown
 
     def coverage(self, form: Form) -> dict[str, float]:
         """Per intent: the IDF-weighted share of the question's words and bigrams its vocabulary holds (0–1)."""
