@@ -80,26 +80,29 @@ class BotApiMethods:
         self._poll_generation += 1
         generation = self._poll_generation
         deadline = time.monotonic() + timeout
-        while True:
-            changed = self._changed
-            if self.webhook_url:
-                raise ApiError(409, "Conflict: terminated by setWebhook request")
-            if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
-            ready = self._deliverable(self._allowed, limit)
-            remaining = deadline - time.monotonic()
-            if ready or remaining <= 0 or self._closing:
-                return ready
-            self._pollers += 1
-            if self._pollers == 1:
-                self._signal()
-            try:
-                await asyncio.wait_for(changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
-            finally:
-                self._pollers -= 1
+        # Announce "a poller is waiting" once per poll, before taking the event to wait on: signalling
+        # inside the loop set the very event the poll then waited for, so an idle poll spun at 100% CPU.
+        self._pollers += 1
+        if self._pollers == 1:
+            self._signal()
+        try:
+            while True:
+                changed = self._changed
+                if self.webhook_url:
+                    raise ApiError(409, "Conflict: terminated by setWebhook request")
+                if generation != self._poll_generation:
+                    raise ApiError(409, "Conflict: terminated by other getUpdates request; "
+                                        "make sure that only one bot instance is running")
+                ready = self._deliverable(self._allowed, limit)
+                remaining = deadline - time.monotonic()
+                if ready or remaining <= 0 or self._closing:
+                    return ready
+                try:
+                    await asyncio.wait_for(changed.wait(), remaining)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            self._pollers -= 1
 
     def _text(self, p: Params) -> tuple[str, list[dict[str, Any]]]:
         """Validate text + parse_mode like Telegram; the plain text and entities the user sees."""
