@@ -24,6 +24,14 @@ SMALLTALK = {"greeting", "thanks", "help"}
 ASK_PRODUCT = {"product_overview", "installment"}
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
 _SLOT_NAMES = ("amount", "days", "months", "overdue_days", "repay_day", "score")
+# Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|还有|另外|以及|顺便问")
+# Without a product, a platform or a conversation, a question whose words are largely unknown to every intent
+# ("茅台股票还能买吗") is an uncovered topic only if it has a word about borrowing.
+UNCOVERED_UNKNOWN = 0.3
+_LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|冻结|解冻|注销|账户")
+_BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
+MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class Engine:
             if decision.kind == "suggest":
                 return self._suggest(session, parse, context, decision)
             return self._not_understood(session, text)
+        spec = self.understanding.intents[intent]
+        if parse.entities.outside and spec.kind == "answer" and intent != "compare":
+            return self._not_covered(parse)  # 网商贷 and 借呗 in one question about 网商贷: no facts to answer it
         return self._answer(session, intent, parse, context, confidence)
 
     def choose(self, session: str, intent: str, product: str | None) -> Reply:
@@ -107,8 +118,14 @@ class Engine:
             return context.intent, 0.9, decision  # 那借呗呢 / 如果借2万呢 / 60天呢
         if not parse.residue and not e.products and not context.intent:
             return None, 0.0, Decision("none", None, 0.0)  # a bare number with nothing to refer to
-        if decision.kind == "answer":
+        if decision.kind == "answer" and decision.intent is not None:
+            uncovered = self.understanding.intents[decision.intent].kind == "uncovered"
+            if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
+                    named or context.intent or _LOAN_WORDS.search(parse.folded)):
+                return None, 0.0, Decision("none", None, 0.0)  # "茅台股票还能买吗" is not about borrowing
             return decision.intent, decision.confidence, decision
+        if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
+            return "compare", 0.7, decision  # "借呗vs微粒贷", "借呗跟微粒贷"
         if not parse.residue and e.products:
             return "product_overview", 0.7, decision  # a bare product name
         return None, decision.confidence, decision
@@ -136,14 +153,50 @@ class Engine:
             slots = Slots(**{**slots.__dict__, "advice": True})
             if intent not in SMALLTALK:
                 intent = "compare" if len(products) != 1 else intent
-        return self._respond(session, intent, products, slots, context, confidence, parse.folded)
+        intent = self._needed(intent, slots)
+        asked = self._also(parse, intent) if not follow_up else ()  # the questions of the message, in order
+        note = ""
+        if parse.entities.outside:
+            note = f"（两份资料里没有{'、'.join(parse.entities.outside)}的信息，下面只说资料里有的产品。）"
+        return self._respond(session, intent, products, slots, context, confidence, parse.folded, asked, note)
+
+    def _needed(self, intent: str, slots: Slots) -> str:
+        """A calculating intent asked without any slot it needs is answered as its ``otherwise`` intent."""
+        spec = self.understanding.intents[intent]
+        if spec.needs and spec.otherwise and not any(getattr(slots, n) is not None for n in spec.needs):
+            return spec.otherwise
+        return intent
+
+    def _also(self, parse: Parse, intent: str) -> tuple[str, ...]:
+        """All questions of one message in order ("最高能借多少，要多少芝麻分" → max_amount, zhima_requirement) when its
+        clauses are confidently of different answerable intents; () for a message that asks one thing."""
+        clauses = [c for c in _CLAUSE.split(parse.text) if c.strip()]
+        if len(clauses) < 2:
+            return ()
+        found: list[str] = []
+        for clause in clauses:
+            sub = self.understanding.parse(clause)
+            top = sub.top
+            if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
+                continue
+            spec = self.understanding.intents[top.intent]
+            if spec.kind != "answer" or spec.product_scope == "none" or spec.needs:
+                continue
+            if top.intent not in found and top.intent not in self.understanding.intents[intent].absorbs:
+                found.append(top.intent)
+        if len(found) < 2 and found != [intent]:
+            found = [f for f in found if f != intent]
+            return (intent, *found[:1]) if found else ()
+        return tuple(found[:3]) if intent in found else (intent, *found[:2])
 
     def _respond(self, session: str, intent: str, products: tuple[str, ...], slots: Slots, context: Context,
-                 confidence: float, folded: str) -> Reply:
+                 confidence: float, folded: str, asked: tuple[str, ...] = (), note: str = "") -> Reply:
         spec = self.understanding.intents[intent]
         remembered = context.with_(intent=intent, products=products or context.products,
                                    **{n: getattr(slots, n) for n in _SLOT_NAMES})
         self.sessions.put(session, remembered)
+        if spec.kind == "uncovered":
+            return self._uncovered(session, spec, products, remembered, confidence, note)
         if intent in SMALLTALK:
             return Reply(self._smalltalk(intent), kind="smalltalk", intent=intent, confidence=confidence)
         if spec.product_scope == "per_product" and not products and intent in ASK_PRODUCT:
@@ -152,9 +205,35 @@ class Engine:
             self.sessions.put(session, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons)))
             return Reply(f"你想了解哪个产品的{spec.title}？{names}，点下面的按钮或直接回复产品名。", kind="clarify",
                          intent=intent, confidence=confidence, suggestions=buttons)
-        text, sources = self.composer.compose(intent, products, slots, spec.title)
-        return Reply(text, kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),
-                     confidence=confidence, sources=sources)
+        parts = tuple((a, self.understanding.intents[a].title) for a in asked or (intent,))
+        text, sources = self.composer.compose_many(parts, products, slots)
+        return Reply(note + "\n" + text if note else text, kind="answer", intent=intent,
+                     products=products if spec.product_scope != "none" else (), confidence=confidence,
+                     sources=sources, also=tuple(a for a in asked if a != intent))
+
+    def _uncovered(self, session: str, spec: Intent, products: tuple[str, ...], context: Context,
+                   confidence: float, note: str) -> Reply:
+        """A topic the documents do not answer: say so for the product asked about, and where to ask instead."""
+        loans = [self.kb.product(p) for p in products]
+        subject = "、".join(p.name for p in loans) + "的" if loans else ""
+        lines = [f"两份资料里没有讲{subject}{spec.title}，这个问题我没法回答。"]
+        if loans:
+            lines += [f"请到{p.channel}查询。" for p in loans if p.channel]
+        else:
+            lines.append("请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。")
+        product = loans[0].id if loans else None
+        options = []
+        for related in spec.related:
+            other = self.understanding.intents[related]
+            scoped = product if other.product_scope == "per_product" else None
+            label = f"{self.kb.product(scoped).name}的{other.title}" if scoped else other.title
+            options.append(Suggestion(label, related, scoped))
+        if options:
+            lines.append("资料里有的相关内容，可以点下面看看。")
+            self.sessions.put(session, context.with_(suggestions=tuple((s.intent, s.product) for s in options)))
+        text = "\n".join(([note] if note else []) + lines)
+        return Reply(text, kind="uncovered", intent=spec.id, products=products, confidence=confidence,
+                     suggestions=tuple(options))
 
     def _suggest(self, session: str, parse: Parse, context: Context, decision: Decision) -> Reply:
         product = (parse.entities.products or context.products or (None,))[0]
@@ -162,6 +241,8 @@ class Engine:
         for candidate in parse.candidates[:3]:
             if candidate.score < decision.confidence * 100 - 15 or candidate.intent in SMALLTALK:
                 continue
+            if not self.understanding.relevant(parse, candidate.intent):
+                continue  # no menu of topics that share nothing with the question
             spec = self.understanding.intents[candidate.intent]
             scoped = product if spec.product_scope == "per_product" else None
             label = f"{self.kb.product(scoped).name}的{spec.title}" if scoped else spec.title
@@ -174,14 +255,14 @@ class Engine:
                      products=parse.entities.products, confidence=decision.confidence, suggestions=options)
 
     def _only_outside(self, parse: Parse) -> bool:
-        """The question names a product the documents don't cover (房贷, 花呗, 招商银行 …) and nothing they do."""
-        e = parse.entities
-        return bool(e.others) and not e.products and all(self.kb.product(p).kind == "outside" for p in e.others)
+        """The question names a product the documents don't cover (房贷, 花呗, 网商贷 …) and none of the loans they do."""
+        return bool(parse.entities.outside) and not parse.entities.products
 
     def _not_covered(self, parse: Parse) -> Reply:
         # The context is left as it was: the next question can still follow up on the previous answer.
         names = "、".join(p.name for p in self.kb.loan_products)
-        return Reply(f"抱歉，两份资料里没有这个产品或机构的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
+        which = "、".join(parse.entities.outside) or "这个产品或机构"
+        return Reply(f"抱歉，两份资料里没有{which}的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
                      "比如：“微粒贷最高能借多少”“借呗日利率多少”。请以该机构的官方信息为准。", kind="not_understood")
 
     def _not_understood(self, session: str, text: str) -> Reply:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-ReplyKind = Literal["answer", "clarify", "suggest", "not_understood", "smalltalk", "invalid"]
+# uncovered: a recognised topic the documents do not answer (``intent`` names it); said plainly, with the channel.
+ReplyKind = Literal["answer", "clarify", "suggest", "not_understood", "uncovered", "smalltalk", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Reply:
     confidence: float = 0.0
     suggestions: tuple[Suggestion, ...] = ()
     sources: tuple[str, ...] = field(default_factory=tuple)
+    also: tuple[str, ...] = ()  # further intents answered in the same reply (a message that asks two things)
 
     @property
     def understood(self) -> bool:
@@ -51,4 +53,5 @@ class Reply:
             "suggestions": [asdict(s) for s in self.suggestions],
             "sources": list(self.sources),
             "kind": self.kind,
+            "also": list(self.also),
         }

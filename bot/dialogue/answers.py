@@ -79,16 +79,24 @@ class Composer:
     # ---------------------------------------------------------------- entry
     def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
         """The answer text and its citations (memoized: a pure function of its arguments and the knowledge)."""
-        return self._memo.get((intent, products, slots, title),
-                              lambda: self._compose(intent, products, slots, title))
+        return self.compose_many(((intent, title),), products, slots)
 
-    def _compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
+    def compose_many(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...],
+                     slots: Slots) -> tuple[str, tuple[str, ...]]:
+        """One answer to several questions of one message ((intent, title) each), one source line, one caution."""
+        return self._memo.get((parts, products, slots), lambda: self._compose(parts, products, slots))
+
+    def _compose(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...],
+                 slots: Slots) -> tuple[str, tuple[str, ...]]:
         draft = Draft()
-        handler = self._special.get(intent)
-        if handler is not None:
-            handler(products, slots, draft)
-        else:
-            self._listed(intent, products, draft, title)
+        for intent, title in parts:
+            if len(parts) > 1:
+                draft.add(f"〔{title}〕")
+            handler = self._special.get(intent)
+            if handler is not None:
+                handler(products, slots, draft)
+            else:
+                self._listed(intent, products, draft, title)
         self._conflicts(draft)
         sources = self._sources(draft)
         text = "\n".join(draft.lines)

@@ -177,6 +177,7 @@ class Product(Frozen):
     related: tuple[str, ...] = ()  # platforms whose facts also describe this product
     aliases: tuple[str, ...] = ()
     summary: str = ""
+    channel: str = ""  # where a user gets account-specific help: the product's official page and customer service
 
 
 class Conflict(Frozen):

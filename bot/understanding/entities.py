@@ -21,6 +21,7 @@ class Entities:
 
     products: tuple[str, ...] = ()  # loan product ids, in order of first mention
     others: tuple[str, ...] = ()  # platforms and references mentioned (wechat, zhima, bank …)
+    outside: tuple[str, ...] = ()  # names as typed of products the documents do not cover (花呗, 网商贷 …)
     amount: Decimal | None = None  # yuan
     days: int | None = None  # loan term in days
     months: int | None = None  # loan term in months / instalments

@@ -21,7 +21,18 @@ class Intent(Frozen):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)  # short: it travels in callback_data
     title: str = Field(min_length=2)
+    # answer: the knowledge base answers it; uncovered: a frequent topic the documents do not answer — the bot
+    # names it, points to the product's official channel and offers only the ``related`` intents.
+    kind: Literal["answer", "uncovered"] = "answer"
     product_scope: Literal["per_product", "all", "none"]
+    related: tuple[str, ...] = ()  # intents offered as buttons after an uncovered topic
+    # A calculating intent asked without any of the slots it ``needs`` is answered as ``otherwise`` instead
+    # ("借呗利息怎么算" has no amount or term: the rate and the formula, not a sum with a made-up amount).
+    needs: tuple[Literal["amount", "days", "months", "overdue_days", "repay_day", "score"], ...] = ()
+    otherwise: str | None = None
+    # Intents whose cue words, in a clause of the same message, are part of this question, not a second one
+    # ("提前还款，有违约金吗" asks about the prepayment fee, not the overdue penalty).
+    absorbs: tuple[str, ...] = ()
     topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer this intent
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = Field(min_length=3)
@@ -72,6 +83,10 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
                 continue
             origin[intent.id] = place
             intents.append(intent)
+    for intent in intents:
+        for related in (*intent.related, *intent.absorbs, *([intent.otherwise] if intent.otherwise else [])):
+            if related not in origin:
+                problems.append(f"{origin[intent.id]} ({intent.id}): related/otherwise: 未知的意图 {related!r}")
     if problems:
         raise KnowledgeError(problems)
     return tuple(intents)

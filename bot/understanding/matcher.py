@@ -8,6 +8,7 @@ import math
 from collections import Counter
 from itertools import accumulate, chain
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -96,6 +97,11 @@ class IntentMatcher:
             vocab[intent_id] = dict.fromkeys(features, self.KNOWLEDGE_WORD_WEIGHT)
         for intent_id, form, _ in examples:
             vocab.setdefault(intent_id, {}).update(dict.fromkeys(form.features, 1.0))
+        for intent in intents:  # a cue keyword is the intent's own word, even where no example uses it
+            if intent.id in vocab:
+                for keyword in intent.keywords:
+                    vocab[intent.id].update(dict.fromkeys({keyword.lower(), *bigrams(keyword.lower())}, 1.0))
+        self._vocab = vocab
         df = Counter(t for words in vocab.values() for t in words)
         n = len(vocab)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
@@ -146,6 +152,17 @@ class IntentMatcher:
         candidates, unknown = self._memo.get((form.chars, keywords, hinted, limit),
                                              lambda: self._analyse(form, keywords, hinted, limit))
         return list(candidates), unknown
+
+    def shared_weight(self, tokens: Iterable[str], intent: str) -> float:
+        """IDF weight of the question's words that the intent's vocabulary also holds (words common to every
+        intent, such as 怎么, weigh almost nothing): how much the question and the intent talk about the same thing."""
+        vocab = self._vocab.get(intent, {})
+        return sum(self._idf[t] for t in set(tokens) if t in vocab)
+
+    def nearest(self, form: Form) -> tuple[str, float]:
+        """The example whose characters are closest to the form's (rapidfuzz ratio 0–100)."""
+        match = process.extractOne(form.chars, self._chars, scorer=fuzz.ratio) if self._chars else None
+        return (self._texts[match[2]], float(match[1])) if match else ("", 0.0)
 
     def _keyword_hits(self, folded: str) -> tuple[int, ...]:
         """Positions of the intents whose keywords occur in the text (once per keyword found)."""

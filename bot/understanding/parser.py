@@ -17,12 +17,18 @@ from .tokenizer import Tokenizer
 _MASKS = {"amount": "多少钱", "days": "几天", "months": "几个月", "overdue_days": "逾期几天", "repay_day": "第几天",
           "score": "我的芝麻分"}
 _MASKS_LONGEST_FIRST = sorted(_MASKS.values(), key=len, reverse=True)
+_MASK_WORDS = frozenset(_MASKS.values()) | {"几天", "几个", "个月", "多少"}
 # A slot in the question is evidence for these intents (when they are defined).
 ENTITY_HINTS: dict[str, tuple[str, ...]] = {
     "score": ("eligibility",), "overdue_days": ("overdue_penalty",),
     "repay_day": ("prepayment",), "amount": ("interest_cost", "installment", "max_amount"),
     "days": ("interest_cost",), "months": ("installment", "interest_cost"),
 }
+# A suggestion must share at least this much IDF weight of content words with the question (one word that
+# fewer than about a third of the intents use).
+RELEVANT_WEIGHT = 1.0
+# A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
+_MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
 _FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
@@ -56,6 +62,7 @@ class Understanding:
             for alias in (product.name, *product.aliases):
                 aliases[fold(alias).replace(" ", "")] = product.id
         self.products = ProductFinder(aliases, {p.id for p in kb.loan_products})
+        self._names = frozenset(aliases)
         tokenizer.add_words([*aliases, *TOPIC_LABELS.values(), *(k for i in intents for k in i.keywords)])
         examples = []
         for intent in intents:
@@ -68,7 +75,7 @@ class Understanding:
 
     def parse(self, text: str) -> Parse:
         """Understand one message."""
-        folded = fold(text)
+        folded = _MASKED_NUMBER.sub("几", fold(text))  # "借***元" → "借几元": a number the user did not give
         masked, entities = self._mask(folded)
         form = self._form(masked)
         candidates, unknown = self.matcher.analyse(form, folded, frozenset(entities.slots()))
@@ -77,6 +84,18 @@ class Understanding:
             residue = residue.replace(mask, "")
         return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
                      unknown=unknown)
+
+    def relevant(self, parse: Parse, intent: str) -> bool:
+        """Whether ``intent`` shares a content word with the question (product and platform names aside):
+        a suggestion must, or it is an unrelated menu."""
+        form = self._form(self._mask(parse.folded)[0])
+        tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
+        return self.matcher.shared_weight(tokens, intent) >= RELEVANT_WEIGHT
+
+    def nearest_example(self, text: str) -> tuple[str, float]:
+        """The intent example closest to ``text`` (as matched: masked, products blanked) and its rapidfuzz ratio."""
+        masked, _ = self._mask(_MASKED_NUMBER.sub("几", fold(text)))
+        return self.matcher.nearest(self._form(masked))
 
     # ---- internals
     def _mask(self, folded: str) -> tuple[str, Entities]:
@@ -98,11 +117,15 @@ class Understanding:
         out.append(compact[last:])
         loans: list[str] = []
         others: list[str] = []
-        for pid, _, _ in mentions:
+        outside: list[str] = []
+        for pid, s, e in mentions:
             bucket = loans if self.products.is_loan(pid) else others
             if pid not in bucket:
                 bucket.append(pid)
-        entities = Entities(products=tuple(loans), others=tuple(others), spans=tuple(product_spans + [span for _, span in number_spans]),
+            if self.kb.product(pid).kind == "outside" and compact[s:e] not in outside:
+                outside.append(compact[s:e])
+        entities = Entities(products=tuple(loans), others=tuple(others), outside=tuple(outside),
+                            spans=tuple(product_spans + [span for _, span in number_spans]),
                             **slots)  # type: ignore[arg-type]
         return "".join(out), entities
 
