@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
@@ -26,3 +30,13 @@ def intents_copy(tmp_path: Path) -> Path:
     target = tmp_path / "intents"
     shutil.copytree(INTENTS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def engine() -> "Engine":
+    """The engine over the shipped knowledge/ and intents/, built once per test session.
+
+    Tests give each conversation its own session id, so sharing it is safe."""
+    from bot.engine import build_engine
+
+    return build_engine(KNOWLEDGE, INTENTS)

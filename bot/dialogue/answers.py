@@ -262,6 +262,7 @@ class Composer:
                     draft.add(f"  （资料里的两个数字对不上：日利率{pct(bounds[0])}{conv}，都不是资料写的年化"
                               f"{format_value(annual[0])[2:]}。）")
                     draft.explained.add(conflict.id)
+        draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
 
     def _rate_label(self, rate: Decimal, bounds: list[Decimal]) -> str:
         if len(bounds) == 1:

@@ -12,6 +12,11 @@ DOMAIN_ANSWER_SCORE = 36.0
 DOMAIN_SUGGEST_SCORE = 28.0
 # Without domain evidence, a question most of whose word weight no intent knows gets no suggestions.
 OFF_TOPIC_SHARE = 0.6
+# Outside a conversation and without a product or platform named, a question half of whose word weight no intent
+# knows is not answered at all.
+OFF_TOPIC_ANSWER_SHARE = 0.5
+# … and inside a conversation (where short follow-ups such as "哪个维度权重最高" lean on the context) from this share.
+CONVERSATION_OFF_TOPIC_SHARE = 0.58
 # The slots each calculating intent uses; a follow-up that brings other slots is a new question.
 INTENT_SLOTS: dict[str, frozenset[str]] = {
     "interest_cost": frozenset({"amount", "days", "months"}),
@@ -45,6 +50,9 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     top_intent, top = scores[0]
     runner = scores[1][1] if len(scores) > 1 else 0.0
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
+    off_topic = OFF_TOPIC_ANSWER_SHARE if not domain else CONVERSATION_OFF_TOPIC_SHARE
+    if not named and unknown >= off_topic and top < CONFIDENT_SCORE:
+        return Decision("none", None, top / 100)  # "周末去哪玩比较好": one cue word in a sentence about something else
     if top >= CONFIDENT_SCORE or (top >= answer and top - runner >= ANSWER_MARGIN):
         return Decision("answer", top_intent, top / 100)
     if top >= suggest and (named or unknown < OFF_TOPIC_SHARE):

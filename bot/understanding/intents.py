@@ -35,6 +35,7 @@ class Intent(Frozen):
     absorbs: tuple[str, ...] = ()
     topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer this intent
     keywords: tuple[str, ...] = ()
+    keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
     examples: tuple[str, ...] = Field(min_length=3)
 
     @field_validator("examples")

@@ -87,6 +87,8 @@ class IntentMatcher:
             for keyword in intent.keywords if intent.id in position else ():
                 keyword = keyword.lower()
                 self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
+        required = {i.id for i in intents if i.keyword_required}
+        self._gated = np.array([g in required for g in self._group_ids], dtype=bool)
         self._hint_vectors = {
             slot: np.array([1.0 if g in ids else 0.0 for g in self._group_ids]) for slot, ids in self._entity_hints.items()
         }
@@ -181,6 +183,7 @@ class IntentMatcher:
         score = self.COVERAGE_WEIGHT * 100 * cover + np.minimum(self.KEYWORD_CAP, self.KEYWORD_BONUS * keyword_hits)
         for slot in slots:
             score = score + self.ENTITY_BONUS * self._hint_vectors[slot]
+        score = np.where(self._gated & (keyword_hits == 0), 0.0, score)  # keyword_required and none present
         # fuzzy scores only for the intents the other evidence puts on a shortlist
         shortlist = np.argsort(-score, kind="stable")[: self.FUZZY_SHORTLIST]
         shortlisted = tuple(shortlist.tolist())

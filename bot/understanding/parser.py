@@ -27,6 +27,10 @@ ENTITY_HINTS: dict[str, tuple[str, ...]] = {
 # A suggestion must share at least this much IDF weight of content words with the question (one word that
 # fewer than about a third of the intents use).
 RELEVANT_WEIGHT = 1.0
+# Courtesy at either end of a question; it is matched without it when enough is left.
+_POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|请问|麻烦问一下|麻烦问下|麻烦|哈喽|在吗)+[\s,，。.!！]*"
+                     r"|[\s,，。.!！]*(?:谢谢你?|谢谢啦|谢了|多谢|感谢)+[\s,，。.!！~]*$")
+MIN_AFTER_POLITE = 3
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
@@ -76,6 +80,9 @@ class Understanding:
     def parse(self, text: str) -> Parse:
         """Understand one message."""
         folded = _MASKED_NUMBER.sub("几", fold(text))  # "借***元" → "借几元": a number the user did not give
+        polite = _POLITE.sub("", folded)
+        if len(clean(polite)) >= MIN_AFTER_POLITE:
+            folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy
         masked, entities = self._mask(folded)
         form = self._form(masked)
         candidates, unknown = self.matcher.analyse(form, folded, frozenset(entities.slots()))

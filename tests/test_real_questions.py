@@ -1,0 +1,133 @@
+"""Real users' questions: answer what the documents answer, say plainly what they don't (issue: real questions).
+
+The questions here are written for these tests; none is taken from the real-question pool.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.engine import Engine
+
+UNCOVERED_PHRASE = "两份资料里没有讲"
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|元|万|分)")
+
+
+def test_changed_repayment_date_is_named_as_not_covered(engine: Engine) -> None:
+    reply = engine.reply("rq1", "为什么我的借呗还款时间变了")
+    assert reply.kind == "uncovered" and reply.intent == "repay_date" and reply.products == ("jiebei",)
+    first = reply.text.splitlines()[0]
+    assert UNCOVERED_PHRASE in first and "借呗" in first and "还款日" in first
+    assert "支付宝" in reply.text  # where to ask instead
+    assert not FIGURE.search(reply.text)  # no figures that answer some other question
+    assert {s.intent for s in reply.suggestions} <= {"overdue_penalty", "repayment_methods"}
+    assert all("借呗" in s.label for s in reply.suggestions)
+
+
+def test_frozen_product_is_not_answered_with_limit_ratings(engine: Engine) -> None:
+    reply = engine.reply("rq2", "借呗冻结了怎么回事")
+    assert reply.kind == "uncovered" and reply.intent == "freeze_close"
+    assert "冻结" in reply.text.splitlines()[0] and "★" not in reply.text
+
+
+def test_how_interest_is_computed_gives_rate_and_formula_not_a_made_up_sum(engine: Engine) -> None:
+    reply = engine.reply("rq3", "微粒贷利息怎么算")
+    assert reply.kind == "answer" and reply.intent == "rates" and reply.products == ("weilidai",)
+    assert "0.02%–0.05%" in reply.text and "本金 × 日利率 × 天数" in reply.text
+    assert "提前还款" not in reply.text and "10,000" not in reply.text
+
+
+def test_penalty_word_in_a_prepayment_question_stays_prepayment(engine: Engine) -> None:
+    reply = engine.reply("rq4", "借呗提前还款，有违约金吗")
+    assert reply.intent == "prepayment" and reply.also == ()
+    assert reply.text.startswith("• 借呗：提前还款不收费") and "罚息" not in reply.text
+
+
+def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) -> None:
+    reply = engine.reply("rq5", "蚂蚁借呗，最高能借多少钱，需要多少信用分")
+    assert reply.kind == "answer" and reply.products == ("jiebei",)
+    assert {reply.intent, *reply.also} == {"max_amount", "zhima_requirement"}
+    text = reply.text
+    assert "30万" in text and "600" in text
+    assert text.index("30万") < text.index("600")  # in the order asked
+    assert text.count("⚠️ 以上是") == 1  # one caution for the whole reply
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("借呗额度突然没有了是怎么回事", "limit_lost"),
+    ("微粒贷的钱为什么还没到我卡上", "disbursement"),
+    ("借呗到期会不会自己从卡里扣钱", "auto_deduct"),
+    ("借呗用了会不会上人行征信", "credit_record"),
+    ("微粒贷能只还一部分吗", "partial_repay"),
+    ("借呗还完了还能接着借吗", "borrow_again"),
+    ("微粒贷最长能借几年", "loan_term"),
+    ("借呗的钱拿去炒股可以吗", "loan_use"),
+    ("借呗开通要交手续费吗", "other_fees"),
+    ("借呗收款银行卡怎么改", "bank_card"),
+    ("借呗的钱能转到余额宝吗", "withdraw"),
+    ("QQ钱包里的微粒贷怎么开", "qq_channel"),
+    ("借呗人脸识别老是不通过", "account_issue"),
+    ("微粒贷要怎么注销掉", "freeze_close"),
+])
+def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
+    reply = engine.reply(f"uc:{question}", question)
+    assert (reply.kind, reply.intent) == ("uncovered", topic), reply.text
+    title = engine.understanding.intents[topic].title
+    assert title in reply.text and UNCOVERED_PHRASE in reply.text
+    channel = engine.kb.product(reply.products[0]).channel
+    assert channel and channel in reply.text
+
+
+def test_uncovered_topic_follow_up_keeps_the_topic(engine: Engine) -> None:
+    engine.reply("rq6", "借呗冻结了还能解冻吗")
+    reply = engine.reply("rq6", "那微粒贷呢")
+    assert (reply.kind, reply.intent, reply.products) == ("uncovered", "freeze_close", ("weilidai",))
+    assert "微信" in reply.text
+
+
+def test_related_button_answers_from_the_documents(engine: Engine) -> None:
+    offered = engine.reply("rq7", "微粒贷额度怎么被降了")
+    assert offered.intent == "limit_lost"
+    button = next(s for s in offered.suggestions if s.intent == "raise_limit")
+    reply = engine.choose("rq7", button.intent, button.product)
+    assert reply.kind == "answer" and "资金留存时长" in reply.text and reply.sources
+
+
+def test_other_product_with_a_platform_word_is_declined_naming_it(engine: Engine) -> None:
+    reply = engine.reply("rq8", "花呗要多少芝麻分才能开")
+    assert reply.kind == "not_understood" and "花呗" in reply.text and "600" not in reply.text
+
+
+def test_other_product_in_a_comparison_is_named_not_dropped(engine: Engine) -> None:
+    reply = engine.reply("rq9", "借呗和网商贷哪个利息低")
+    assert reply.intent == "compare" and reply.text.splitlines()[0].count("网商贷") == 1
+    assert "没有网商贷的信息" in reply.text
+
+
+def test_product_name_without_its_last_character_and_masked_amounts(engine: Engine) -> None:
+    assert engine.reply("rq10", "微粒怎么开通").products == ("weilidai",)
+    reply = engine.reply("rq11", "借呗借***元用30天利息多少")
+    assert reply.kind == "answer" and reply.intent == "interest_cost"
+    assert "没有说金额" in reply.text
+
+
+def test_courtesy_does_not_turn_a_question_into_small_talk(engine: Engine) -> None:
+    reply = engine.reply("rq12", "麻烦帮我把微粒贷关掉，谢谢")
+    assert (reply.kind, reply.intent) == ("uncovered", "freeze_close")
+    assert engine.reply("rq13", "谢谢").intent == "thanks"
+
+
+@pytest.mark.parametrize("text", ["今天天气怎么样", "周末去哪玩比较好", "帮我订一张机票"])
+def test_off_topic_in_a_conversation_gets_no_unrelated_menu(engine: Engine, text: str) -> None:
+    engine.reply("rq14", "借呗还款日是几号")
+    reply = engine.reply("rq14", text)
+    assert reply.kind == "not_understood" and reply.suggestions == ()
+
+
+def test_suggestions_share_a_word_with_the_question(engine: Engine) -> None:
+    for question in ["借呗那个东西到底咋回事啊", "微粒贷我这边情况有点复杂", "借呗的问题想咨询"]:
+        reply = engine.reply(f"sg:{question}", question)
+        for suggestion in reply.suggestions:
+            parse = engine.understanding.parse(question)
+            assert engine.understanding.relevant(parse, suggestion.intent), (question, suggestion)
