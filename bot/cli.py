@@ -104,4 +104,8 @@ def _add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m bot`` and the ``loanbot`` console script."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # `loanbot ask … | head`: the reader left; exit quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -35,6 +35,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
             reply = engine.reply(session, text)
             print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else reply.text, flush=True)
         return 0
+    if args.explain:
+        print(engine.explain("cli", args.question))
+        return 0
     reply = engine.reply("cli", args.question)
     print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) if args.json else reply.text)
     return 0
@@ -55,7 +58,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(report.render())
     if args.failures:
         for o in report.failures():
-            print(f"✗ {o.text!r}: expected {o.expected} {list(o.expected_products)} → got {o.got} {list(o.got_products)}")
+            print(f"✗ {o.text!r}: expected {o.expected} {list(o.expected_products)} → got {o.got_kind} {o.got} "
+                  f"{list(o.got_products)}")
     return 0
 
 
@@ -98,6 +102,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     ask = sub.add_parser("ask", help="answer one question ('-' reads JSON lines from stdin)")
     ask.add_argument("--json", action="store_true", help="print the structured reply as JSON")
+    ask.add_argument("--explain", action="store_true", help="print how the question was understood and decided")
     ask.add_argument("question", help="the question, or - for JSON lines {\"session\", \"text\"} on stdin")
     ask.set_defaults(func=cmd_ask)
 

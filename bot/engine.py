@@ -69,6 +69,23 @@ class Engine:
             return self._not_covered(parse)  # 网商贷 and 借呗 in one question about 网商贷: no facts to answer it
         return self._answer(session, intent, parse, context, confidence)
 
+    def explain(self, session: str, text: str) -> str:
+        """Why ``text`` gets its reply: the parse, the scores and the decision with its reason (``ask --explain``)."""
+        parse = self.understanding.parse(text)
+        context = self.sessions.get(session)
+        intent, _, decision = self._intent(parse, context)
+        e = parse.entities
+        lines = [f"text:       {text}", f"normalized: {parse.folded}", f"residue:    {parse.residue!r}",
+                 f"products:   {list(e.products)}   others: {list(e.others)}   outside: {list(e.outside)}",
+                 f"slots:      {e.slots()}", f"unknown:    {parse.unknown:.0%} of the word weight",
+                 "candidates (score 0–100, best example):"]
+        lines += [f"  {c.intent:<20}{c.score:6.1f}  {c.example}" for c in parse.candidates]
+        lines.append(f"decision:   {decision.kind} {intent or ''} — {decision.reason}")
+        reply = self.reply(session, text)
+        lines.append(f"reply:      kind={reply.kind} intent={reply.intent} products={list(reply.products)}"
+                     f" also={list(reply.also)}")
+        return "\n".join(lines) + "\n\n" + reply.text
+
     def choose(self, session: str, intent: str, product: str | None) -> Reply:
         """Answer a suggestion or product button: ``intent`` for ``product`` with the session's slots."""
         if intent not in self.understanding.intents:
@@ -115,19 +132,22 @@ class Engine:
         named = bool(e.products or e.others)
         decision = decide(ranked, domain=named or context.intent is not None, unknown=parse.unknown, named=named)
         if context.intent and self._follows_up(parse, context, slots, decision):
-            return context.intent, 0.9, decision  # 那借呗呢 / 如果借2万呢 / 60天呢
+            # 那借呗呢 / 如果借2万呢 / 60天呢
+            return context.intent, 0.9, Decision("answer", context.intent, 0.9,
+                                                 f"follow-up: only a product, amount or term changes ({context.intent})")
         if not parse.residue and not e.products and not context.intent:
-            return None, 0.0, Decision("none", None, 0.0)  # a bare number with nothing to refer to
+            return None, 0.0, Decision("none", None, 0.0, "a bare number with nothing to refer to")
         if decision.kind == "answer" and decision.intent is not None:
             uncovered = self.understanding.intents[decision.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
                     named or context.intent or _LOAN_WORDS.search(parse.folded)):
-                return None, 0.0, Decision("none", None, 0.0)  # "茅台股票还能买吗" is not about borrowing
+                # "茅台股票还能买吗" is not about borrowing
+                return None, 0.0, Decision("none", None, 0.0, "uncovered topic without any word about borrowing")
             return decision.intent, decision.confidence, decision
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
-            return "compare", 0.7, decision  # "借呗vs微粒贷", "借呗跟微粒贷"
+            return "compare", 0.7, Decision("answer", "compare", 0.7, "two products and nothing else: compare")
         if not parse.residue and e.products:
-            return "product_overview", 0.7, decision  # a bare product name
+            return "product_overview", 0.7, Decision("answer", "product_overview", 0.7, "a bare product name")
         return None, decision.confidence, decision
 
     @staticmethod

@@ -131,3 +131,11 @@ def test_suggestions_share_a_word_with_the_question(engine: Engine) -> None:
         for suggestion in reply.suggestions:
             parse = engine.understanding.parse(question)
             assert engine.understanding.relevant(parse, suggestion.intent), (question, suggestion)
+
+
+def test_explain_names_the_decision_and_its_reason(engine: Engine) -> None:
+    text = engine.explain("ex1", "借呗冻结了还能解冻吗")
+    assert "freeze_close" in text.split("candidates")[1].splitlines()[1]  # the top candidate
+    assert "decision:   answer freeze_close — answer: top" in text and "kind=uncovered" in text
+    off = engine.explain("ex2", "周末去哪玩比较好")
+    assert "decision:   none" in off and "off topic" in off

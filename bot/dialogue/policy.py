@@ -35,6 +35,7 @@ class Decision:
     kind: str  # "answer" | "suggest" | "none"
     intent: str | None
     confidence: float
+    reason: str = ""  # which rule decided, in words (``ask --explain``)
 
 
 def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0,
@@ -46,15 +47,22 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     ``named``: a product or platform is named; only then may mostly-unknown text get suggestions.
     """
     if not scores:
-        return Decision("none", None, 0.0)
+        return Decision("none", None, 0.0, "no intent scored")
     top_intent, top = scores[0]
     runner = scores[1][1] if len(scores) > 1 else 0.0
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
+    bars = f"(bars: answer {answer:g}, suggest {suggest:g}{' — product, platform or conversation' if domain else ''})"
     off_topic = OFF_TOPIC_ANSWER_SHARE if not domain else CONVERSATION_OFF_TOPIC_SHARE
     if not named and unknown >= off_topic and top < CONFIDENT_SCORE:
-        return Decision("none", None, top / 100)  # "周末去哪玩比较好": one cue word in a sentence about something else
-    if top >= CONFIDENT_SCORE or (top >= answer and top - runner >= ANSWER_MARGIN):
-        return Decision("answer", top_intent, top / 100)
+        # "周末去哪玩比较好": one cue word in a sentence about something else
+        return Decision("none", None, top / 100, f"off topic: {unknown:.0%} of the word weight is unknown to every "
+                        f"intent (≥ {off_topic:.0%}), no product named and top {top:.1f} < {CONFIDENT_SCORE:g}")
+    if top >= CONFIDENT_SCORE:
+        return Decision("answer", top_intent, top / 100, f"answer: top {top:.1f} ≥ {CONFIDENT_SCORE:g}")
+    if top >= answer and top - runner >= ANSWER_MARGIN:
+        return Decision("answer", top_intent, top / 100,
+                        f"answer: top {top:.1f} ≥ {answer:g} and {top - runner:.1f} ahead of the next {bars}")
     if top >= suggest and (named or unknown < OFF_TOPIC_SHARE):
-        return Decision("suggest", top_intent, top / 100)
-    return Decision("none", None, top / 100)
+        return Decision("suggest", top_intent, top / 100, f"suggest: top {top:.1f} between {suggest:g} and the answer "
+                        f"bar, or too close to the next {bars}")
+    return Decision("none", None, top / 100, f"decline: top {top:.1f} below {suggest:g} {bars}")
