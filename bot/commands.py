@@ -55,6 +55,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate, load_cases
 
     report = evaluate(_engine(args), load_cases(Path(args.file)))
+    if args.summary:  # the headline figures only: for a blind set, which must not be read question by question
+        print(" ".join(f"{k}={v:.1%}" for k, v in report.summary().items()))
+        return 0
     print(report.render())
     if args.failures:
         for o in report.failures():
@@ -109,4 +112,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ev = sub.add_parser("eval", help="evaluate on a labeled JSON-lines file")
     ev.add_argument("file", help="e.g. tests/data/dev.jsonl")
     ev.add_argument("--failures", action="store_true", help="also list every wrong answer")
+    ev.add_argument("--summary", action="store_true", help="only the headline figures (for the blind set)")
     ev.set_defaults(func=cmd_eval)

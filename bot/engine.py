@@ -23,7 +23,7 @@ SMALLTALK = {"greeting", "thanks", "help"}
 # Intents that ask back which product when none is named (a list of all products would be too long).
 ASK_PRODUCT = {"product_overview", "installment"}
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
-_SLOT_NAMES = ("amount", "days", "months", "overdue_days", "repay_day", "score")
+_SLOT_NAMES = ("amount", "days", "months", "overdue_days", "repay_day", "score", "bound")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|还有|另外|以及|顺便问")
 # Without a product, a platform or a conversation, a question whose words are largely unknown to every intent

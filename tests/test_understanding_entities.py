@@ -1,6 +1,7 @@
 """Normalization and entity extraction: every form users type, without turning one product into another."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -104,3 +105,43 @@ def test_digit_strings_too_long_for_an_amount_are_ignored(text: str) -> None:
     slots, _ = extract_numbers(fold(text))
     assert "amount" not in slots
     assert extract_numbers(fold("借1000000000000元"))[0]["amount"] == Decimal("1000000000000")
+
+
+# Every amount form followed (or preceded) by a term, with and without spaces and punctuation: the amount is read,
+# never dropped for the 10,000 元 example (a wrong figure is the worst error a loan bot can make).
+@pytest.mark.parametrize("amount_text, amount", [
+    ("3万", 30000), ("3w", 30000), ("3W", 30000), ("30000", 30000), ("30000元", 30000), ("3万元", 30000),
+    ("3万块", 30000), ("1.5万", 15000), ("1万5", 15000), ("1万5千", 15000), ("1w5", 15000), ("三万", 30000),
+    ("两万五", 25000), ("一万五千", 15000), ("5千", 5000), ("5000块", 5000), ("10k", 10000), ("¥8000", 8000),
+])
+@pytest.mark.parametrize("term_text, slot, value", [
+    ("45天", "days", 45), ("四十五天", "days", 45), ("一周", "days", 7), ("两个星期", "days", 14),
+    ("半个月", "days", 15), ("一个月", "months", 1), ("两个月", "months", 2), ("一季度", "months", 3),
+    ("6期", "months", 6), ("一年", "months", 12),
+])
+@pytest.mark.parametrize("between", ["", " ", "，", "用", "借"])
+def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text: str, slot: str, value: int,
+                                       between: str) -> None:
+    for text in (f"借{amount_text}{between}{term_text}", f"{term_text}{between}借{amount_text}"):
+        if re.search(r"\d借?\d", text):
+            continue  # "借3000045天" cannot be read by anyone: digits must be apart
+        slots, _ = extract_numbers(fold(text))
+        assert slots.get("amount") == Decimal(amount) and slots.get(slot) == value, (text, slots)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("逾期一周", {"overdue_days": 7}),
+    ("晚还了三天", {"overdue_days": 3}),
+    ("借了两个月就提前还清", {"repay_day": 60}),
+    ("按最低日利率算借1万30天", {"amount": Decimal(10000), "days": 30, "bound": "low"}),
+    ("按最高利率算", {"bound": "high"}),
+    ("借15000 30天", {"amount": Decimal(15000), "days": 30}),
+    ("2025年借的", {}),
+])
+def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> None:
+    assert extract_numbers(fold(text))[0] == expected
+
+
+def test_spaced_digits_and_numerals_are_read(engine) -> None:  # type: ignore[no-untyped-def]
+    parse = engine.understanding.parse("借 呗 借 三 万 用 4 5 天")
+    assert parse.entities.products == ("jiebei",) and parse.entities.amount == Decimal(30000)

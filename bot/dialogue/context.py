@@ -24,6 +24,7 @@ class Context:
     overdue_days: int | None = None
     repay_day: int | None = None
     score: int | None = None
+    bound: str | None = None
     suggestions: tuple[tuple[str, str | None], ...] = field(default=())  # (intent, product) offered last
 
     def with_(self, **changes: object) -> "Context":

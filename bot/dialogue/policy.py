@@ -19,10 +19,10 @@ OFF_TOPIC_ANSWER_SHARE = 0.5
 CONVERSATION_OFF_TOPIC_SHARE = 0.58
 # The slots each calculating intent uses; a follow-up that brings other slots is a new question.
 INTENT_SLOTS: dict[str, frozenset[str]] = {
-    "interest_cost": frozenset({"amount", "days", "months"}),
-    "installment": frozenset({"amount", "months", "days"}),
-    "overdue_penalty": frozenset({"amount", "overdue_days", "days"}),
-    "prepayment": frozenset({"amount", "days", "months", "repay_day"}),
+    "interest_cost": frozenset({"amount", "days", "months", "bound"}),
+    "installment": frozenset({"amount", "months", "days", "bound"}),
+    "overdue_penalty": frozenset({"amount", "overdue_days", "days", "bound"}),
+    "prepayment": frozenset({"amount", "days", "months", "repay_day", "bound"}),
     "max_amount": frozenset({"amount"}),
     "eligibility": frozenset({"score"}),
     "zhima_requirement": frozenset({"score"}),

@@ -13,4 +13,5 @@ class Slots:
     overdue_days: int | None = None
     repay_day: int | None = None
     score: int | None = None
+    bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     advice: bool = False  # the user asks which to borrow / whether to borrow

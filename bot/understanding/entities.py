@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import CN_CHARS, arabic_with_suffix, cn_to_decimal
+from .numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_CHARS}]+)"
@@ -28,11 +28,12 @@ class Entities:
     overdue_days: int | None = None
     repay_day: int | None = None  # day of an early repayment
     score: int | None = None  # 芝麻分
+    bound: str | None = None  # "low" / "high": the user asks by the lowest or highest rate only
     spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where entities were found
 
     def slots(self) -> dict[str, object]:
         """The numeric slots that are set."""
-        names = ("amount", "days", "months", "overdue_days", "repay_day", "score")
+        names = ("amount", "days", "months", "overdue_days", "repay_day", "score", "bound")
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
@@ -93,17 +94,33 @@ class ProductFinder:
         return product_id in self._loan_ids
 
 
+# A term: a number and its unit. Unit → (slot, factor): 一周 = 7 days, 一季度 = 3 months, 两年 = 24 months.
+TERM_UNITS: dict[str, tuple[str, int]] = {
+    "天": ("days", 1), "日": ("days", 1), "周": ("days", 7), "个星期": ("days", 7), "星期": ("days", 7),
+    "个礼拜": ("days", 7), "礼拜": ("days", 7), "个月": ("months", 1), "期": ("months", 1),
+    "个季度": ("months", 3), "季度": ("months", 3), "年": ("months", 12),
+}
+TERM_LIMITS = {"days": 3650, "months": 120}
+DAYS_PER_MONTH = 30  # an overdue or used period given in months, counted in days
+_UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
+_TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
+_TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
+_HALF = re.compile(r"半个月|半月|半年")
+_AMOUNT_STOP = r"天|日|个月|月|期|年|周|星期|礼拜|季度|分|%|次|笔|倍|号|小时|秒"
 _AMOUNT = re.compile(
-    rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:天|日|个月|月|期|年|分|%|次|笔|倍|号|小时|秒))"
-    rf"\s*(?P<suf>万|w|千|k)?(?P<tail>\d)?\s*(?P<unit>元|块钱|块|rmb)?"
+    rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:{_AMOUNT_STOP}))"
+    rf"(?:\s*(?P<suf>万|w|千|k)(?P<tail>\d(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
+    rf"\s*(?P<unit>元|块钱|块|rmb)?"
 )
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
-_DAYS = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?:天|日)(?!息|利率|均)")
-_MONTHS = re.compile(rf"(?P<num>{_NUM})\s*(?:个月|期)")
-_YEARS = re.compile(rf"(?P<num>{_NUM})\s*年(?!化|利率|龄)")
-_OVERDUE = re.compile(rf"逾期(?:了)?\s*(?P<num>{_NUM})\s*(?:天|日)")
+_OVERDUE = re.compile(rf"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
+# "借了两个月就提前还清": the day of an early repayment, given as the time used
+_USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
+                   rf"(?:提前|还清|全部还|一次性还|结清)")
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})|(?P<num2>\d{3})\s*分")
+# One rate bound: "按最低日利率算", "按最高利率"
+_BOUND = re.compile(r"(?:按|用|以)?(?P<which>最低|最高|下限|上限)(?:的)?(?:日)?(?:利率|利息|费率)")
 
 
 MAX_AMOUNT_DIGITS = 13  # above 一万亿 a digit string is an id or noise, not an amount (and would overflow Decimal's precision)
@@ -113,40 +130,69 @@ def _plausible(span: str) -> bool:
     return sum(c.isdigit() for c in span) <= MAX_AMOUNT_DIGITS
 
 
+def _well_formed(numeral: str) -> bool:
+    """No two Chinese digits in a row (五四十五 is two numbers run together); Arabic digits always are."""
+    return not re.search(f"[{''.join(d for d in CN_DIGITS if d not in '零〇')}]{{2}}", numeral)
+
+
+def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
+    """(slot, value, start) of a term match; a Chinese number too big for a term is read from its last 万/千
+    ("三万四十五天" is 三万 and 45 days), so the amount before it stays an amount."""
+    slot, factor = TERM_UNITS[match.group("unit")]
+    stop = _TERM_STOP.get(match.group("unit"))
+    if stop and re.match(stop, match.string[match.end():]):
+        return None
+    num, start = match.group("num"), match.start("num")
+    lead = len(num) - len(num.lstrip("万千百亿"))  # "3万四十五天": the 万 belongs to the amount before
+    first_unit = min((num.find(u, lead) for u in "万千" if u in num[lead:]), default=len(num))
+    # the term may start anywhere after the amount's 万/千, but not on a unit ("一万五千四十五天": 四十五天)
+    cuts = [lead, *(i for i in range(first_unit + 1, len(num)) if num[i] not in "万千百亿")]
+    for cut in cuts:
+        part = num[cut:]
+        value = to_number(part)
+        limit = TERM_LIMITS[slot] // factor
+        if value is not None and 0 < value <= limit and value == value.to_integral() and _well_formed(part):
+            return slot, int(value) * factor, start + cut
+    return None
+
+
 def extract_numbers(text: str) -> tuple[dict[str, object], list[tuple[str, tuple[int, int]]]]:
     """Numeric slots from folded text, with the (slot name, span) each occupies."""
     slots: dict[str, object] = {}
     spans: list[tuple[int, int]] = []
     named: list[tuple[str, tuple[int, int]]] = []
 
-    def claim(match: re.Match[str], name: str) -> bool:
-        s, e = match.span()
-        if any(s < e2 and s2 < e for s2, e2 in spans):
+    def claim(s: int, e: int, name: str, value: object) -> bool:
+        if name in slots or any(s < e2 and s2 < e for s2, e2 in spans):
             return False
         spans.append((s, e))
         named.append((name, (s, e)))
+        slots[name] = value
         return True
 
-    for name, pattern in (("overdue_days", _OVERDUE), ("repay_day", _REPAY_DAY)):
+    for name, pattern in (("overdue_days", _OVERDUE), ("repay_day", _USED)):
         for m in pattern.finditer(text):
-            value = to_number(m.group("num"))
-            if value is not None and name not in slots and claim(m, name):
-                slots[name] = int(value)
+            term = _term_value(m)
+            if term is not None:  # the overdue mask keeps its verb (逾期几天); a used period keeps 提前还清 readable
+                start, end = (m.start(), m.end()) if name == "overdue_days" else (term[2], m.end("unit"))
+                claim(start, end, name, term[1] * (DAYS_PER_MONTH if term[0] == "months" else 1))
+    for m in _REPAY_DAY.finditer(text):
+        value = to_number(m.group("num"))
+        if value is not None:
+            claim(*m.span(), "repay_day", int(value))
     for m in _SCORE.finditer(text):
         raw = m.group("num") or m.group("num2")
-        if 350 <= int(raw) <= 950 and "score" not in slots and claim(m, "score"):
-            slots["score"] = int(raw)
-    half = re.search("半年", text)
-    if half and claim(half, "months"):
-        slots["months"] = 6
-    for name, pattern, factor, limit in (("months", _MONTHS, 1, 120), ("months", _YEARS, 12, 10),
-                                         ("days", _DAYS, 1, 3650)):
-        for m in pattern.finditer(text):
-            value = to_number(m.group("num"))
-            if value is None or not 0 < value <= limit or value != value.to_integral() or name in slots:
-                continue
-            if claim(m, name):
-                slots[name] = int(value) * factor
+        if 350 <= int(raw) <= 950:
+            claim(*m.span(), "score", int(raw))
+    for m in _HALF.finditer(text):
+        claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
+    for m in _TERM.finditer(text):
+        term = _term_value(m)
+        if term is not None:
+            claim(term[2], m.end(), term[0], term[1])
+    bound = _BOUND.search(text)
+    if bound:
+        slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"
     amount = _find_amount(text, spans)
     if amount is not None:
         value, span = amount
@@ -162,7 +208,7 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
             continue
         value = arabic_with_suffix(m.group("num"), m.group("suf"))
         if m.group("tail") and m.group("suf"):  # 1万5 → 15000, 3千5 → 3500
-            value += Decimal(m.group("tail")) * {"万": 1000, "w": 1000, "千": 100, "k": 100}[m.group("suf")]
+            value += Decimal(m.group("tail")[0]) * {"万": 1000, "w": 1000, "千": 100, "k": 100}[m.group("suf")]
         elif m.group("tail"):
             continue
         explicit = m.group("cur") or m.group("suf") or m.group("unit")
@@ -173,9 +219,13 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
                 continue  # the 2000 of WE2000
             return value, m.span()
     for m in _CN_AMOUNT.finditer(text):
-        if not free(*m.span()):
-            continue
-        value = cn_to_decimal(m.group("num"))
-        if value is not None and (value >= 100 or m.group("unit")):
-            return value, m.span()
+        s, e = m.span()
+        taken = [s2 for s2, e2 in spans if s < e2 and s2 < e]
+        if taken:  # "三万四十五天": 四十五天 is the term, 三万 the amount
+            e = min(taken)
+            if e <= s or not free(s, e):
+                continue
+        value = cn_to_decimal(text[s:e].strip()) if taken else cn_to_decimal(m.group("num"))
+        if value is not None and (value >= 100 or (m.group("unit") and not taken)):
+            return value, (s, e)
     return None

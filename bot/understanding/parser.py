@@ -31,6 +31,8 @@ RELEVANT_WEIGHT = 1.0
 _POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|请问|麻烦问一下|麻烦问下|麻烦|哈喽|在吗)+[\s,，。.!！]*"
                      r"|[\s,，。.!！]*(?:谢谢你?|谢谢啦|谢了|多谢|感谢)+[\s,，。.!！~]*$")
 MIN_AFTER_POLITE = 3
+# Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing.
+_LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
@@ -80,6 +82,7 @@ class Understanding:
     def parse(self, text: str) -> Parse:
         """Understand one message."""
         folded = _MASKED_NUMBER.sub("几", fold(text))  # "借***元" → "借几元": a number the user did not give
+        folded = _LOOSE_SPACE.sub("", folded)  # "借 呗 借 三 万" → "借呗借三万" (digits apart stay apart)
         polite = _POLITE.sub("", folded)
         if len(clean(polite)) >= MIN_AFTER_POLITE:
             folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy
