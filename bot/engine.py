@@ -25,13 +25,16 @@ ASK_PRODUCT = {"product_overview", "installment"}
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
 _SLOT_NAMES = ("amount", "days", "months", "overdue_days", "repay_day", "score", "bound")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
-_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|还有|另外|以及|顺便问")
-# Without a product, a platform or a conversation, a question whose words are largely unknown to every intent
-# ("茅台股票还能买吗") is an uncovered topic only if it has a word about borrowing.
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|还有|另外|以及|顺便问")
+# Without a product named, a question whose words are largely unknown to every intent ("茅台股票还能买吗", or
+# "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
 UNCOVERED_UNKNOWN = 0.3
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|冻结|解冻|注销|账户")
+# How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
+_FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
-MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
+MIN_CLAUSE_RESIDUE = 3
+COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked  # a clause with less own wording than this ("有吗") is not a question of its own
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,12 @@ class Engine:
         context = self.sessions.get(session)
         intent, confidence, decision = self._intent(parse, context)
         if intent is None:
+            if parse.entities.products:  # "听说有个叫WE2000的…" then "它最多给多少额度": the product is still meant
+                context = context.with_(products=parse.entities.products)
+                self.sessions.put(session, context)
             if decision.kind == "suggest":
                 return self._suggest(session, parse, context, decision)
             return self._not_understood(session, text)
-        spec = self.understanding.intents[intent]
-        if parse.entities.outside and spec.kind == "answer" and intent != "compare":
-            return self._not_covered(parse)  # 网商贷 and 借呗 in one question about 网商贷: no facts to answer it
         return self._answer(session, intent, parse, context, confidence)
 
     def explain(self, session: str, text: str) -> str:
@@ -126,11 +129,17 @@ class Engine:
 
     # ---------------------------------------------------------------- understanding → intent
     def _intent(self, parse: Parse, context: Context) -> tuple[str | None, float, Decision]:
-        ranked = [(c.intent, c.score) for c in parse.candidates]
         e = parse.entities
+        ranked = [(c.intent, c.score) for c in parse.candidates
+                  if not (e.products and c.intent in SMALLTALK)]  # "WE2000 介绍" is not a request for help
+        if len(e.products) >= 2 and ranked and any(i == "compare" and v >= ranked[0][1] - COMPARE_LEAD
+                                                   for i, v in ranked[:3]):
+            ranked = [("compare", ranked[0][1]), *(r for r in ranked if r[0] != "compare")]  # two products: compare
         slots = set(e.slots())
         named = bool(e.products or e.others)
-        decision = decide(ranked, domain=named or context.intent is not None, unknown=parse.unknown, named=named)
+        # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
+        decision = decide(ranked, domain=named or context.intent is not None, unknown=parse.unknown,
+                          named=bool(e.products))
         if context.intent and self._follows_up(parse, context, slots, decision):
             # 那借呗呢 / 如果借2万呢 / 60天呢
             return context.intent, 0.9, Decision("answer", context.intent, 0.9,
@@ -140,7 +149,7 @@ class Engine:
         if decision.kind == "answer" and decision.intent is not None:
             uncovered = self.understanding.intents[decision.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
-                    named or context.intent or _LOAN_WORDS.search(parse.folded)):
+                    e.products or _LOAN_WORDS.search(parse.folded)):
                 # "茅台股票还能买吗" is not about borrowing
                 return None, 0.0, Decision("none", None, 0.0, "uncovered topic without any word about borrowing")
             return decision.intent, decision.confidence, decision
@@ -153,11 +162,14 @@ class Engine:
     @staticmethod
     def _follows_up(parse: Parse, context: Context, slots: set[str], decision: Decision) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
-        if not (parse.entities.products or slots) or len(parse.residue) > FOLLOW_UP_RESIDUE:
+        if not (parse.entities.products or slots):
             return False
+        unsure = decision.kind != "answer" or decision.confidence * 100 < CONFIDENT_SCORE
+        if len(parse.residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
+            return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
         if slots and not slots <= INTENT_SLOTS.get(context.intent or "", frozenset()):
             return False  # 借1万用30天呢 after a rate question is a new, calculating question
-        return not parse.residue or decision.kind != "answer" or decision.confidence * 100 < CONFIDENT_SCORE
+        return not parse.residue or unsure
 
     # ---------------------------------------------------------------- replies
     def _answer(self, session: str, intent: str, parse: Parse, context: Context, confidence: float) -> Reply:
@@ -173,23 +185,25 @@ class Engine:
             slots = Slots(**{**slots.__dict__, "advice": True})
             if intent not in SMALLTALK:
                 intent = "compare" if len(products) != 1 else intent
-        intent = self._needed(intent, slots)
+        intent = self._needed(intent, slots, parse.entities.unstated)
         asked = self._also(parse, intent) if not follow_up else ()  # the questions of the message, in order
         note = ""
         if parse.entities.outside:
             note = f"（两份资料里没有{'、'.join(parse.entities.outside)}的信息，下面只说资料里有的产品。）"
         return self._respond(session, intent, products, slots, context, confidence, parse.folded, asked, note)
 
-    def _needed(self, intent: str, slots: Slots) -> str:
-        """A calculating intent asked without any slot it needs is answered as its ``otherwise`` intent."""
+    def _needed(self, intent: str, slots: Slots, unstated: frozenset[str] = frozenset()) -> str:
+        """A calculating intent asked without any slot it needs (given or masked: "借***万") is answered as its
+        ``otherwise`` intent."""
         spec = self.understanding.intents[intent]
-        if spec.needs and spec.otherwise and not any(getattr(slots, n) is not None for n in spec.needs):
+        given = {n for n in spec.needs if getattr(slots, n) is not None} | (set(spec.needs) & unstated)
+        if spec.needs and spec.otherwise and not given:
             return spec.otherwise
         return intent
 
     def _also(self, parse: Parse, intent: str) -> tuple[str, ...]:
         """All questions of one message in order ("最高能借多少，要多少芝麻分" → max_amount, zhima_requirement) when its
-        clauses are confidently of different answerable intents; () for a message that asks one thing."""
+        clauses are confidently of different intents (answerable or uncovered); () for a message that asks one thing."""
         clauses = [c for c in _CLAUSE.split(parse.text) if c.strip()]
         if len(clauses) < 2:
             return ()
@@ -200,7 +214,7 @@ class Engine:
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
             spec = self.understanding.intents[top.intent]
-            if spec.kind != "answer" or spec.product_scope == "none" or spec.needs:
+            if spec.product_scope == "none" or spec.needs:
                 continue
             if top.intent not in found and top.intent not in self.understanding.intents[intent].absorbs:
                 found.append(top.intent)
@@ -211,12 +225,16 @@ class Engine:
 
     def _respond(self, session: str, intent: str, products: tuple[str, ...], slots: Slots, context: Context,
                  confidence: float, folded: str, asked: tuple[str, ...] = (), note: str = "") -> Reply:
+        intent = asked[0] if asked else intent  # the first question asked leads
         spec = self.understanding.intents[intent]
         remembered = context.with_(intent=intent, products=products or context.products,
                                    **{n: getattr(slots, n) for n in _SLOT_NAMES})
         self.sessions.put(session, remembered)
-        if spec.kind == "uncovered":
-            return self._uncovered(session, spec, products, remembered, confidence, note)
+        asked = asked or (intent,)
+        missing = [self.understanding.intents[a] for a in asked if self.understanding.intents[a].kind == "uncovered"]
+        covered = tuple(a for a in asked if self.understanding.intents[a].kind == "answer")
+        if not covered:
+            return self._uncovered(session, missing, products, remembered, confidence, note, asked)
         if intent in SMALLTALK:
             return Reply(self._smalltalk(intent), kind="smalltalk", intent=intent, confidence=confidence)
         if spec.product_scope == "per_product" and not products and intent in ASK_PRODUCT:
@@ -225,35 +243,43 @@ class Engine:
             self.sessions.put(session, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons)))
             return Reply(f"你想了解哪个产品的{spec.title}？{names}，点下面的按钮或直接回复产品名。", kind="clarify",
                          intent=intent, confidence=confidence, suggestions=buttons)
-        parts = tuple((a, self.understanding.intents[a].title) for a in asked or (intent,))
+        parts = tuple((a, self.understanding.intents[a].title) for a in covered)
         text, sources = self.composer.compose_many(parts, products, slots)
-        return Reply(note + "\n" + text if note else text, kind="answer", intent=intent,
+        head = [note] if note else []
+        if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
+            head += self._not_in_documents(missing, products)
+        return Reply("\n".join([*head, text]), kind="answer", intent=intent,
                      products=products if spec.product_scope != "none" else (), confidence=confidence,
                      sources=sources, also=tuple(a for a in asked if a != intent))
 
-    def _uncovered(self, session: str, spec: Intent, products: tuple[str, ...], context: Context,
-                   confidence: float, note: str) -> Reply:
-        """A topic the documents do not answer: say so for the product asked about, and where to ask instead."""
+    def _not_in_documents(self, specs: list[Intent], products: tuple[str, ...]) -> list[str]:
+        """That the documents don't cover these topics for these products, and where to ask instead."""
         loans = [self.kb.product(p) for p in products]
         subject = "、".join(p.name for p in loans) + "的" if loans else ""
-        lines = [f"两份资料里没有讲{subject}{spec.title}，这个问题我没法回答。"]
+        lines = [f"两份资料里没有讲{subject}{'和'.join(s.title for s in specs)}，这个问题我没法回答。"]
         if loans:
-            lines += [f"请到{p.channel}查询。" for p in loans if p.channel]
-        else:
-            lines.append("请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。")
-        product = loans[0].id if loans else None
-        options = []
-        for related in spec.related:
+            return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
+        return lines + ["请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"]
+
+    def _uncovered(self, session: str, specs: list[Intent], products: tuple[str, ...], context: Context,
+                   confidence: float, note: str, asked: tuple[str, ...]) -> Reply:
+        """Topics the documents do not answer: say so for the product asked about, and where to ask instead;
+        offer the related intents the documents do answer."""
+        lines = self._not_in_documents(specs, products)
+        product = products[0] if products else None
+        options: list[Suggestion] = []
+        for related in dict.fromkeys(r for s in specs for r in s.related):
             other = self.understanding.intents[related]
             scoped = product if other.product_scope == "per_product" else None
             label = f"{self.kb.product(scoped).name}的{other.title}" if scoped else other.title
             options.append(Suggestion(label, related, scoped))
+        options = options[:3]
         if options:
             lines.append("资料里有的相关内容，可以点下面看看。")
             self.sessions.put(session, context.with_(suggestions=tuple((s.intent, s.product) for s in options)))
         text = "\n".join(([note] if note else []) + lines)
-        return Reply(text, kind="uncovered", intent=spec.id, products=products, confidence=confidence,
-                     suggestions=tuple(options))
+        return Reply(text, kind="uncovered", intent=specs[0].id, products=products, confidence=confidence,
+                     suggestions=tuple(options), also=tuple(a for a in asked if a != specs[0].id))
 
     def _suggest(self, session: str, parse: Parse, context: Context, decision: Decision) -> Reply:
         product = (parse.entities.products or context.products or (None,))[0]

@@ -48,8 +48,8 @@ class Outcome:
     def correct(self) -> bool:
         if self.expected_kind == "none":
             return self.declined
-        if self.expected_kind == "uncovered" and self.got_kind != "uncovered":
-            return False
+        if self.expected_kind == "uncovered" and self.got_kind not in ("uncovered", "answer"):
+            return False  # (an "answer" whose first part names the uncovered topic: a message that asks two things)
         products_ok = set(self.got_products) == set(self.expected_products)
         return self.got == self.expected and products_ok and set(self.expected_also) <= set(self.got_also)
 
@@ -58,7 +58,8 @@ class Outcome:
         """A factual answer to a question it does not answer."""
         if self.got_kind != "answer":
             return False
-        return self.expected_kind != "answer" or self.got != self.expected
+        answered = {self.got, *self.got_also}  # a message that asks two things may get both answers
+        return self.expected_kind == "none" or self.expected not in answered
 
 
 @dataclass

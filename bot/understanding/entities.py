@@ -29,6 +29,7 @@ class Entities:
     repay_day: int | None = None  # day of an early repayment
     score: int | None = None  # 芝麻分
     bound: str | None = None  # "low" / "high": the user asks by the lowest or highest rate only
+    unstated: frozenset[str] = frozenset()  # slots asked about without a number ("借几万", a masked "借***天")
     spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where entities were found
 
     def slots(self) -> dict[str, object]:
@@ -128,6 +129,15 @@ MAX_AMOUNT_DIGITS = 13  # above 一万亿 a digit string is an id or noise, not 
 
 def _plausible(span: str) -> bool:
     return sum(c.isdigit() for c in span) <= MAX_AMOUNT_DIGITS
+
+
+_UNSTATED = {"amount": re.compile(r"几(?:万|千|百|元|块)"), "days": re.compile(r"几(?:天|日)"),
+             "months": re.compile(r"几(?:个月|期)")}
+
+
+def unstated_slots(text: str) -> frozenset[str]:
+    """The slots a question asks about with 几 in place of the number (masked numbers read as 几)."""
+    return frozenset(name for name, pattern in _UNSTATED.items() if pattern.search(text))
 
 
 def _well_formed(numeral: str) -> bool:

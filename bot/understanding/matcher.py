@@ -49,8 +49,9 @@ class IntentMatcher:
 
     FUZZY_WEIGHT = 0.40  # best rapidfuzz score over the intent's examples
     COVERAGE_WEIGHT = 0.60  # share of the question's IDF weight found in the intent's vocabulary
-    FUZZY_SHORTLIST = 8  # intents whose examples get the (costlier) fuzzy scorers, best by the other evidence
+    FUZZY_SHORTLIST = 12  # intents whose examples get the (costlier) fuzzy scorers, best by the other evidence
     KNOWLEDGE_WORD_WEIGHT = 0.6  # a word known only from the knowledge base counts this much of a word from examples
+    UNKNOWN_PAIR_WEIGHT = 1.0  # an unknown character pair (mostly across two words) counts this much, a word fully
     KEYWORD_BONUS = 12.0
     KEYWORD_CAP = 24.0
     ENTITY_BONUS = 6.0
@@ -119,27 +120,21 @@ class IntentMatcher:
         self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.MEMO_SIZE)
 
     def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
-        """(IDF-weighted hits per intent, total weight, unknown weight) of the question's features."""
+        """(IDF-weighted hits per intent, total weight, unknown share) of the question's features.
+
+        For coverage an unknown character pair (mostly one across two words) weighs UNKNOWN_PAIR_WEIGHT and an
+        unknown word the full unknown IDF; the unknown share (off-topic evidence) counts every unknown feature
+        in full."""
         features = form.features
         rows = [self._row[t] for t in features if t in self._row]
-        unknown = (len(features) - len(rows)) * self._unknown_idf
+        unknown_words = sum(1 for t in set(form.tokens) if t not in self._row)
+        unknown_pairs = len(features) - len(rows) - unknown_words
+        unknown = unknown_words * self._unknown_idf + unknown_pairs * self.UNKNOWN_PAIR_WEIGHT
+        unknown_full = (len(features) - len(rows)) * self._unknown_idf
         if not rows:
-            return np.zeros(len(self._group_ids)), unknown, unknown
-        return self._matrix.take(rows, axis=0).sum(axis=0), float(self._row_idf.take(rows).sum()) + unknown, unknown
-
-    def coverage(self, form: Form) -> dict[str, float]:
-        """Per intent: the IDF-weighted share of the question's words and bigrams its vocabulary holds (0–1)."""
-        hits, total, _ = self._weights(form)
-        return dict(zip(self._group_ids, (hits / total if total else hits).tolist()))
-
-    def unknown_share(self, form: Form) -> float:
-        """The IDF-weighted share of the question's words that no intent knows (0–1): high for off-topic text."""
-        _, total, unknown = self._weights(form)
-        return unknown / total if total else 1.0
-
-    def rank(self, form: Form, folded: str, slots: frozenset[str] = frozenset(), limit: int = 5) -> list[Candidate]:
-        """Intents ranked by combined score, best first."""
-        return self.analyse(form, folded, slots, limit)[0]
+            return np.zeros(len(self._group_ids)), unknown, 1.0 if unknown_full else 0.0
+        known = float(self._row_idf.take(rows).sum())
+        return self._matrix.take(rows, axis=0).sum(axis=0), known + unknown, unknown_full / (known + unknown_full)
 
     def analyse(self, form: Form, folded: str, slots: frozenset[str] = frozenset(),
                 limit: int = 5) -> tuple[list[Candidate], float]:
@@ -167,13 +162,15 @@ class IntentMatcher:
         return (self._texts[match[2]], float(match[1])) if match else ("", 0.0)
 
     def _keyword_hits(self, folded: str) -> tuple[int, ...]:
-        """Positions of the intents whose keywords occur in the text (once per keyword found)."""
-        found = []
-        for first in set(folded):
-            for keyword, k in self._keywords_by_first.get(first, ()):
-                if keyword in folded:
-                    found.append(k)
-        return tuple(sorted(found))
+        """Positions of the intents whose keywords occur in the text (once per keyword found).
+
+        The longest cue wins: a keyword inside a longer keyword of another intent that is also found does not
+        count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财)."""
+        found = [(keyword, k) for first in set(folded) for keyword, k in self._keywords_by_first.get(first, ())
+                 if keyword in folded]
+        kept = [k for keyword, k in found
+                if not any(keyword != other and keyword in other and k != j for other, j in found)]
+        return tuple(sorted(kept))
 
     def _analyse(self, form: Form, keywords: tuple[int, ...], slots: frozenset[str],
                  limit: int) -> tuple[tuple[Candidate, ...], float]:
@@ -201,7 +198,7 @@ class IntentMatcher:
                 part = combined[where[k]:where[k] + len(self._group_chars[k])]
                 example = self._group_texts[k][int(part.argmax())]
             out.append(Candidate(self._group_ids[k], float(score[k]), example))
-        return tuple(out), (unknown / total if total else 1.0)
+        return tuple(out), unknown
 
     def _choices_of(self, shortlisted: tuple[int, ...]) -> tuple[list[str], list[str], list[int]]:
         """The shortlisted intents' examples (characters, sorted tokens) in one list each, and where each intent starts."""

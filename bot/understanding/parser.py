@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
 from ..memo import Memo
-from .entities import Entities, ProductFinder, extract_numbers
+from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
 from .normalize import clean, fold, normalize
@@ -20,7 +20,7 @@ _MASKS_LONGEST_FIRST = sorted(_MASKS.values(), key=len, reverse=True)
 _MASK_WORDS = frozenset(_MASKS.values()) | {"几天", "几个", "个月", "多少"}
 # A slot in the question is evidence for these intents (when they are defined).
 ENTITY_HINTS: dict[str, tuple[str, ...]] = {
-    "score": ("eligibility",), "overdue_days": ("overdue_penalty",),
+    "score": ("zhima_requirement", "eligibility"), "overdue_days": ("overdue_penalty",),
     "repay_day": ("prepayment",), "amount": ("interest_cost", "installment", "max_amount"),
     "days": ("interest_cost",), "months": ("installment", "interest_cost"),
 }
@@ -36,7 +36,8 @@ _LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
-_FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
+_FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|也是这样|也这样|这样|也一样|一样|同样|也是|"
+                     r"够不够|够吗|行不行|行吗|可以吗|呢|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Understanding:
             if self.kb.product(pid).kind == "outside" and compact[s:e] not in outside:
                 outside.append(compact[s:e])
         entities = Entities(products=tuple(loans), others=tuple(others), outside=tuple(outside),
+                            unstated=unstated_slots(compact),
                             spans=tuple(product_spans + [span for _, span in number_spans]),
                             **slots)  # type: ignore[arg-type]
         return "".join(out), entities
