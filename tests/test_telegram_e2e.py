@@ -47,8 +47,9 @@ class Env:
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
     knowledge = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge)
+    shutil.copytree(REPO / "intents", tmp_path / "intents")  # changes are written back to the working folders
     settings = Settings(token=TEST_TOKEN, admin_ids=frozenset({ADMIN}), data_dir=tmp_path / "data",
-                        knowledge_dir=knowledge, intents_dir=REPO / "intents",
+                        knowledge_dir=knowledge, intents_dir=tmp_path / "intents",
                         chat_rate=50)  # pacing has its own test (test_hardening_flood); keep these quick
     engine = build_engine(knowledge, settings.intents_dir)  # fresh sessions; jieba is loaded once per process
     with StatsStore(settings.data_dir) as stats:

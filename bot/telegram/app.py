@@ -21,14 +21,15 @@ from ..stats import StatsStore
 from . import admin, handlers
 from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
-from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder
+from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder, source_dirs
 
 log = logging.getLogger(__name__)
 
 PUBLIC_COMMANDS = (BotCommand("start", "开始使用"), BotCommand("help", "我能回答什么"),
                    BotCommand("products", "支持的产品"))
 ADMIN_COMMANDS = (BotCommand("reload", "重新加载知识库（管理员）"), BotCommand("stats", "问题统计（管理员）"),
-                  BotCommand("unanswered", "最近没能回答的问题（管理员）"))
+                  BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("versions", "知识库版本（管理员）"),
+                  BotCommand("rollback", "恢复到某个版本（管理员）"))
 SORRY = "抱歉，出了点问题，请稍后再试。"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -96,7 +97,10 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("reload", admin.reload, filters=new_message))
     app.add_handler(CommandHandler("stats", admin.stats, filters=new_message))
     app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=new_message))
-    # 3. suggestion buttons (stale or foreign data is answered politely)
+    app.add_handler(CommandHandler("versions", admin.versions, filters=new_message))
+    app.add_handler(CommandHandler("rollback", admin.rollback, filters=new_message))
+    # 3. admin buttons, then suggestion buttons (stale or foreign data is answered politely)
+    app.add_handler(CallbackQueryHandler(admin.on_undo, pattern=rf"^{admin.UNDO_PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     # 4. questions: new text messages that are not commands
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, handlers.on_text))
@@ -155,7 +159,7 @@ def run_bot(settings: Settings, webhook: WebhookConfig | None = None, *,
         log.error("TELEGRAM_BOT_TOKEN is not set")
         return 2
     try:
-        engine = build_engine(settings.knowledge_dir, settings.intents_dir, None)
+        engine = build_engine(*source_dirs(settings), None)
     except Exception as error:  # noqa: BLE001 - KnowledgeError: a precise message for the admin
         log.error("cannot load the knowledge base:\n%s", error)
         return 1

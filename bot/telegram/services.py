@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from ..config import Settings
+from ..knowledge.versions import Files, VersionStore, read_tree
 from ..reply import Reply
 from ..stats import StatsStore
 
@@ -41,6 +42,15 @@ class EngineRef:
         self.engine = engine
 
 
+def source_dirs(settings: Settings) -> tuple[Path, Path]:
+    """Where the engine is loaded from at start: the live version under BOT_DATA_DIR when there is one (the
+    last change that went live), else the configured knowledge/ and intents/ folders."""
+    current = VersionStore(settings.data_dir).current()
+    if current is not None:
+        return current.knowledge_dir, current.intents_dir
+    return settings.knowledge_dir, settings.intents_dir
+
+
 def default_builder(knowledge_dir: Path, intents_dir: Path, previous: Any = None) -> EngineLike:
     """``bot.engine.build_engine``, imported when first needed."""
     from ..engine import build_engine
@@ -57,6 +67,21 @@ class Services:
     stats: StatsStore | None
     build_engine: EngineBuilder = default_builder
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    versions: VersionStore = field(init=False)
+    baseline: Files = field(init=False)  # the files the engine was started from (version 1 at the first change)
+
+    def __post_init__(self) -> None:
+        self.versions = VersionStore(self.settings.data_dir)
+        try:
+            self.baseline = read_tree(*source_dirs(self.settings))
+        except OSError:
+            self.baseline = {}
+
+    def admin_hash(self, user_id: int | None) -> str:
+        """The admin as stored with versions: the statistics' salted user hash, never the id."""
+        if self.stats is not None and self.stats.enabled:
+            return self.stats.user_hash(user_id)[:12]
+        return "-"
 
     @property
     def engine(self) -> EngineLike:
