@@ -2,7 +2,9 @@
 real engine: versions and rollback, restart, feedback, review with one-tap examples, uploads and export."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import AsyncIterator
 import pytest
 
 from bot.config import Settings
+from conftest import SEEDS
 from bot.engine import build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin
@@ -109,3 +112,83 @@ async def test_versions_keep_the_last_twenty_and_files_are_owner_only(env: Env) 
     assert len(numbers) == 20 and numbers[0] == 23 and store.current().number == 23
     assert (store.root.stat().st_mode & 0o777) == 0o700
     assert all((p.stat().st_mode & 0o077) == 0 for p in store.root.rglob("*.yaml"))
+
+
+# ---------------------------------------------------------------- feedback, privacy
+def buttons_of(api: FakeBotApi, chat_id: int, message_id: int) -> list[tuple[str, str]]:
+    message = api.message(chat_id, message_id) or {}
+    return [(b["text"], b.get("callback_data")) for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row]
+
+
+async def test_feedback_is_acknowledged_in_place_counted_once_and_shown_in_stats(env: Env) -> None:
+    answer = await env.ask("微粒贷要芝麻分吗")
+    labels = dict(answer.buttons)
+    assert list(labels) == ["👍 有帮助", "👎 没帮助"]
+    assert all(len(data.encode()) <= 64 for data in labels.values())
+    assert not (await env.ask("今天天气怎么样呀")).buttons  # only factual answers carry them
+
+    env.api.push_callback(USER, USER, answer.message_id, labels["👎 没帮助"])
+    await wait_until(lambda: len(env.api.callback_answers) == 1)
+    assert env.api.callback_answers[0]["text"] == "谢谢你的反馈！"
+    await wait_until(lambda: buttons_of(env.api, USER, answer.message_id) == [("已反馈：👎 没帮助", "f|x")])
+    env.api.push_callback(USER, USER, answer.message_id, labels["👎 没帮助"])  # pressed again (a stale copy)
+    await wait_until(lambda: len(env.api.callback_answers) == 2)
+    assert env.api.callback_answers[1]["text"] == "你已经评价过这条回答了。"
+
+    other = await env.ask("微粒贷要芝麻分吗", OTHER)
+    env.api.push_callback(OTHER, OTHER, other.message_id, dict(other.buttons)["👍 有帮助"])
+    await wait_until(lambda: len(env.api.callback_answers) == 3)
+    stats = (await env.ask("/stats", ADMIN)).plain
+    assert "• 芝麻分要求：2 / 2，👍 1 / 1，👎 1 / 1，有帮助 50% / 50%" in stats
+    assert "未理解：1 / 1" in stats
+
+
+async def test_questions_kept_for_review_are_masked_and_owner_only(env: Env) -> None:
+    await env.ask("我手机13812345678，身份证110101199003071234，卡号6222 0212 3456 7890，邮箱zhang.san@qq.com，帮我查下")
+    listed = (await env.ask("/unanswered", ADMIN)).plain
+    assert "[手机号]" in listed and "[身份证号]" in listed and "[银行卡号]" in listed and "[邮箱]" in listed
+    for secret in ("13812345678", "110101199003071234", "7890", "zhang.san"):
+        assert secret not in listed
+    data_dir = env.settings.data_dir
+    assert (data_dir.stat().st_mode & 0o777) == 0o700
+    stats: StatsStore = env.app.bot_data[SERVICES_KEY].stats
+    stats.flush()
+    for path in data_dir.glob("stats.*"):
+        assert (path.stat().st_mode & 0o077) == 0, path
+        assert b"13812345678" not in path.read_bytes()
+
+
+async def wait_until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never became true"
+        await asyncio.sleep(0.02)
+
+
+# ---------------------------------------------------------------- what every change is checked against
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not present")
+async def test_reload_checks_figures_against_the_documents_when_they_are_configured(settings: Settings) -> None:
+    async with bot(dataclasses.replace(settings, docs_dir=SEEDS)) as env:
+        path = settings.knowledge_dir / "we2000.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("yuan: 2000}\n    text: 最高额度2000元",
+                                                                 "yuan: 3000}\n    text: 最高额度3000元"),
+                        encoding="utf-8")
+        refused = (await env.ask("/reload", ADMIN)).plain
+        assert refused.startswith("重新加载失败，继续使用原来的知识库。")
+        assert "knowledge/we2000.yaml: facts[" in refused and "(we2000.max_amount.d000): value.yuan: 数字 3000 在" in refused
+        assert "第二节中找不到" in refused
+        answer = (await env.ask("WE2000最高能借多少")).plain
+        assert "2000元" in answer and "3000" not in answer
+
+
+async def test_reload_reports_keywords_and_examples_that_cannot_work(env: Env) -> None:
+    path = env.settings.intents_dir / "costs.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("keywords: [最高额度, ", "keywords: [\"😀\", 最高额度, ", 1)
+    text = text.replace("      - \"{product}最高额度多少\"\n", "      - \"{product}最高额度多少\"\n      - \"你好\"\n", 1)
+    path.write_text(text, encoding="utf-8")
+    report = (await env.ask("/reload", ADMIN)).plain
+    assert report.startswith("知识库已重新加载") and "intent:max_amount" in report
+    assert "⚠ 意图〈最高额度〉的关键词 '😀' 去掉标点和表情后是空的，不起作用" in report
+    assert "⚠ 新例句 '你好' 和〈" in report and "两个意图分不清，不能保证理解为〈最高额度〉" in report

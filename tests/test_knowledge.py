@@ -158,3 +158,19 @@ def test_kb_show_prints_facts_with_sources(capsys: pytest.CaptureFixture[str]) -
 def test_kb_show_unknown_product(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "show", "余额宝"]) == 1
     assert "未知产品" in capsys.readouterr().err
+
+
+def test_a_figure_in_a_conflict_text_must_be_a_figure_of_its_facts(kb_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    replace_in(kb_copy / "conflicts.yaml", "一份说最高20万元", "一份说最高25万元")
+    assert kb_check(kb_copy) == 1
+    err = capsys.readouterr().err
+    assert "conflicts.yaml: conflicts[0] (weilidai_max_amount): text: 数字 25、250000" in err
+
+
+def test_a_changed_fact_makes_the_conflict_text_that_quotes_it_fail(kb_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    replace_in(kb_copy / "we2000.yaml", "percent: 15.4, period: year}\n    text: 年化利率15.4%",
+               "percent: 16.4, period: year}\n    text: 年化利率16.4%")
+    assert kb_check(kb_copy) == 1
+    assert "we2000_rate_mismatch" in capsys.readouterr().err

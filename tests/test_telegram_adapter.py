@@ -88,7 +88,8 @@ async def test_suggestion_button_is_answered_in_place(env: Env) -> None:
     query_id = env.api.push_callback(USER, USER, offer.message_id, offer.buttons[1][1] or "")
     edited = (await env.api.wait_for_sent(USER, 2))[1]
     assert edited.method == "editMessageText" and edited.message_id == offer.message_id
-    assert edited.plain.startswith("微粒贷的interest") and edited.buttons == []
+    assert edited.plain.startswith("微粒贷的interest")
+    assert [label for label, _ in edited.buttons] == ["👍 有帮助", "👎 没帮助"]  # suggestions gone, feedback added
     assert ("choose", f"tg:{USER}", "interest", "weilidai") in env.engine.calls
     assert [a["callback_query_id"] for a in env.api.callback_answers] == [query_id]
 

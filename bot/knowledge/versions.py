@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..privacy import owner_only
+
 log = logging.getLogger(__name__)
 
 FOLDERS = ("knowledge", "intents")
@@ -112,8 +114,7 @@ class VersionStore:
 
     def _ensure_root(self) -> None:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)
-        os.chmod(self.root.parent, 0o700)
+        owner_only(self.root.parent)
 
     # ---------------------------------------------------------------- reading
     def versions(self) -> list[Version]:

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from ..knowledge.errors import KnowledgeError
 from ..knowledge.versions import Files, Version
-from ..stats import Counts, StatsStore, Summary, Unanswered
+from ..stats import DISLIKED, UNCOVERED, Counts, StatsStore, Summary, Unanswered, Votes
 from .changes import (Applied, CatalogDiff, ChangeRefused, apply_change, catalog_diff, files_summary,
                       working_files)
 from .handlers import send
@@ -170,14 +170,30 @@ def _counts(counts: Counts) -> str:
     return f"{counts.last_24h} / {counts.total}"
 
 
+def _votes(votes: Votes | None) -> str:
+    if votes is None:
+        return ""
+    helpful = votes.helpful
+    return (f"，👍 {_counts(votes.up)}，👎 {_counts(votes.down)}，有帮助 {helpful[0]} / {helpful[1]}")
+
+
 def format_summary(summary: Summary, titles: Mapping[str, str] | None = None) -> str:
-    """Counts per intent under its title (``芝麻分要求``); ids without a title (removed since) stay as ids."""
+    """Counts per intent under its title (``芝麻分要求``), with 👍/👎 and the helpful rate where users rated
+    answers; ids without a title (removed since) stay as ids."""
     titles = titles or {}
+    votes = summary.votes or {}
     lines = ["问题统计（最近24小时 / 全部）", f"已回答：{_counts(summary.answered_total)}"]
-    lines.extend(f"• {titles.get(intent) or intent}：{_counts(counts)}" for intent, counts in summary.answered.items())
+    lines.extend(f"• {titles.get(intent) or intent}：{_counts(counts)}{_votes(votes.get(intent))}"
+                 for intent, counts in summary.answered.items())
     lines.append(f"未理解：{_counts(summary.not_understood)}")
+    lines.append(f"资料未覆盖的话题：{_counts(summary.uncovered)}")
     lines.append(f"无效输入（空白或过长）：{_counts(summary.invalid)}")
+    if votes:
+        lines.append("（有帮助 = 👍 占全部评价的比例）")
     return "\n".join(lines)
+
+
+KIND_LABELS = {UNCOVERED: "资料未覆盖", DISLIKED: "👎"}
 
 
 def format_unanswered(items: list[Unanswered]) -> str:
@@ -186,7 +202,8 @@ def format_unanswered(items: list[Unanswered]) -> str:
     lines = [f"最近 {len(items)} 个没能回答的问题（北京时间，最新在前）："]
     for item in items:
         when = datetime.fromtimestamp(item.ts, BEIJING).strftime("%m-%d %H:%M")
-        lines.append(f"• {when}  {item.text.replace(chr(10), ' ')}")
+        label = f"［{KIND_LABELS[item.kind]}］" if item.kind in KIND_LABELS else ""
+        lines.append(f"• {when}  {label}{item.text.replace(chr(10), ' ')}")
     return "\n".join(lines)
 
 

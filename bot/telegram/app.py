@@ -18,7 +18,7 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
-from . import admin, handlers
+from . import admin, feedback, handlers
 from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
 from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder, source_dirs
@@ -101,6 +101,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("rollback", admin.rollback, filters=new_message))
     # 3. admin buttons, then suggestion buttons (stale or foreign data is answered politely)
     app.add_handler(CallbackQueryHandler(admin.on_undo, pattern=rf"^{admin.UNDO_PREFIX}\|"))
+    app.add_handler(CallbackQueryHandler(feedback.on_feedback, pattern=rf"^{feedback.PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     # 4. questions: new text messages that are not commands
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, handlers.on_text))
@@ -163,7 +164,7 @@ def run_bot(settings: Settings, webhook: WebhookConfig | None = None, *,
     except Exception as error:  # noqa: BLE001 - KnowledgeError: a precise message for the admin
         log.error("cannot load the knowledge base:\n%s", error)
         return 1
-    stats = StatsStore(settings.data_dir).start()
+    stats = StatsStore(settings.data_dir, retention_days=settings.retention_days).start()
     app = build_application(settings, EngineRef(engine), stats, build_engine=build_engine)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -129,6 +129,21 @@ def _filled(example: str, names: list[str]) -> str:
     return example
 
 
+TIE = 0.5  # score points: closer than this, two intents cannot be told apart
+
+
+def _own_match(candidates: Any, own: str, titles: dict[str, str]) -> str | None:
+    """Why a (new) example would not be understood as its own intent, or None when it would."""
+    scores = {c.intent: c.score for c in candidates}
+    if not candidates or own not in scores or candidates[0].score - scores[own] > TIE:
+        got = titles.get(candidates[0].intent, candidates[0].intent) if candidates else "（没有理解）"
+        return f"现在被理解为〈{got}〉，不是〈{titles[own]}〉"
+    rivals = [titles.get(c.intent, c.intent) for c in candidates if c.intent != own and c.score >= scores[own] - TIE]
+    if rivals:
+        return f"和〈{rivals[0]}〉的问题一样像，两个意图分不清，不能保证理解为〈{titles[own]}〉"
+    return None
+
+
 def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     """Keywords/examples that normalize to nothing, and examples added by the change that the new engine
     does not understand as their own intent."""
@@ -151,10 +166,9 @@ def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
             if not normalize(bare):
                 warnings.append(f"意图〈{intent.title}〉的例句 {example!r} 去掉标点和表情后是空的，不起作用")
             elif (intent.id, example) not in before:
-                top = understanding.parse(_filled(example, names)).top
-                if top is None or top.intent != intent.id:
-                    got = titles.get(top.intent, top.intent) if top else "（没有理解）"
-                    warnings.append(f"新例句 {example!r} 现在被理解为〈{got}〉，不是〈{intent.title}〉")
+                problem = _own_match(understanding.parse(_filled(example, names)).candidates, intent.id, titles)
+                if problem:
+                    warnings.append(f"新例句 {example!r} {problem}")
     return warnings
 
 

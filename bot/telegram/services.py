@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -16,6 +18,7 @@ from ..reply import Reply
 from ..stats import StatsStore
 
 SERVICES_KEY = "loanbot.services"
+MEMO_SIZE = 20_000
 
 
 class EngineLike(Protocol):
@@ -58,6 +61,32 @@ def default_builder(knowledge_dir: Path, intents_dir: Path, previous: Any = None
     return build_engine(knowledge_dir, intents_dir, previous)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What a feedback press refers to: the intent and the question (kept in memory only, masked when stored)."""
+
+    intent: str
+    question: str | None
+
+
+class AnswerMemo:
+    """The last ``MEMO_SIZE`` answers by token, so a 👎 can put its question into /review."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Answered] = OrderedDict()
+
+    def add(self, intent: str, question: str | None) -> str:
+        token = secrets.token_hex(4)
+        self._items[token] = Answered(intent, question)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Answered | None:
+        return self._items.get(token)
+
+
 @dataclass
 class Services:
     """Stored in ``application.bot_data``; handlers reach it with ``services(context)``."""
@@ -67,6 +96,7 @@ class Services:
     stats: StatsStore | None
     build_engine: EngineBuilder = default_builder
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    answers: AnswerMemo = field(default_factory=AnswerMemo)  # for feedback buttons
     versions: VersionStore = field(init=False)
     baseline: Files = field(init=False)  # the files the engine was started from (version 1 at the first change)
 

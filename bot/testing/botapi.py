@@ -188,6 +188,10 @@ class FakeBotApi(BotApiMethods):
         """Successful sendMessage / editMessageText calls, oldest first (optionally of one chat)."""
         return [s for s in self._sent if chat_id is None or s.chat_id == chat_id]
 
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """A message as it is now (after edits), or None."""
+        return self._messages.get((chat_id, message_id))
+
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
