@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,3 +193,71 @@ async def test_reload_reports_keywords_and_examples_that_cannot_work(env: Env) -
     assert report.startswith("知识库已重新加载") and "intent:max_amount" in report
     assert "⚠ 意图〈最高额度〉的关键词 '😀' 去掉标点和表情后是空的，不起作用" in report
     assert "⚠ 新例句 '你好' 和〈" in report and "两个意图分不清，不能保证理解为〈最高额度〉" in report
+
+
+# ---------------------------------------------------------------- /review, one-tap examples, 撤销
+MISREAD = "微粒贷顶格能批多少"  # answered as 审批时间 today: a user presses 👎
+
+
+def is_max_amount(text: str) -> bool:
+    return "最高" in text and "20万" in text
+
+
+async def review_groups(env: Env, count: int) -> list[SentMessage]:
+    before = len(env.api.sent(ADMIN))
+    env.api.push_text(ADMIN, ADMIN, "/review")
+    sent = (await env.api.wait_for_sent(ADMIN, before + 1 + count, timeout=30))[before:]
+    await asyncio.sleep(0.2)
+    assert len(env.api.sent(ADMIN)) == before + 1 + count  # no more groups than expected
+    return sent[1:]
+
+
+async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env: Env) -> None:
+    wrong = await env.ask(MISREAD)
+    assert not is_max_amount(wrong.plain)
+    env.api.push_callback(USER, USER, wrong.message_id, dict(wrong.buttons)["👎 没帮助"])
+    await wait_until(lambda: len(env.api.callback_answers) == 1)
+    for text in ("天花板是多少", "天花板是多少呢", "天花板是多少"):
+        await env.ask(text, OTHER)
+
+    assert (await env.ask("/review", OTHER)).plain == admin.REFUSED
+    first, second = await review_groups(env, 2)
+    assert first.plain.startswith("1. 共 3 次（未理解 3）") and "例：“天花板是多少”" in first.plain
+    assert second.plain.startswith("2. 共 1 次（👎 1）") and f"例：“{MISREAD}”" in second.plain
+    assert "最接近的意图：" in second.plain
+    learn = dict(second.buttons)["加为〈最高额度〉的例句"]
+    assert len(learn.encode()) <= 64 and ("忽略", learn.replace("|l|", "|i|").rsplit("|", 1)[0]) in second.buttons
+
+    env.api.push_callback(OTHER, OTHER, second.message_id, learn)  # a non-admin's press does nothing
+    await wait_until(lambda: len(env.api.callback_answers) == 2)
+    assert env.api.callback_answers[1]["text"] == admin.REFUSED
+
+    report = await env.press(ADMIN, second, learn)
+    assert report.plain.startswith(f"已把“{MISREAD}”加为〈最高额度〉的例句：") and "intent:max_amount" in report.plain
+    assert f"examples：新增 {MISREAD}" in report.plain and f"现在“{MISREAD}”会按〈最高额度〉回答" in report.plain
+    learned = (env.settings.intents_dir / "learned.yaml").read_text(encoding="utf-8")
+    assert f"max_amount:\n  - {MISREAD}" in learned
+    assert (env.settings.intents_dir / "costs.yaml").read_text(encoding="utf-8") == \
+        (REPO / "intents" / "costs.yaml").read_text(encoding="utf-8")  # hand-written files untouched
+    assert is_max_amount((await env.ask(MISREAD)).plain)
+    assert is_max_amount((await env.ask("借呗顶格能批多少")).plain.replace("30万", "20万"))
+
+    [(undo_label, undo)] = report.buttons
+    assert undo_label == "撤销"
+    undone = await env.press(ADMIN, report, undo)
+    while not undone.plain.startswith("已恢复到版本"):  # the edit that took the 撤销 button away comes first
+        undone = (await env.api.wait_for_sent(ADMIN, len(env.api.sent(ADMIN)) + 1))[-1]
+    assert "intent:max_amount" in undone.plain and f"examples：删除 {MISREAD}" in undone.plain
+    assert not is_max_amount((await env.ask(MISREAD)).plain)
+    assert not (env.settings.intents_dir / "learned.yaml").exists()
+
+    versions = (await env.ask("/versions", ADMIN)).plain
+    learned_version = re.search(r"• 版本 (\d+)[^\n]*\n  新增例句：〈最高额度〉", versions).group(1)  # type: ignore[union-attr]
+    restored = (await env.ask(f"/rollback {learned_version}", ADMIN)).plain
+    assert restored.startswith(f"已恢复到版本 {learned_version}") and f"examples：新增 {MISREAD}" in restored
+    assert is_max_amount((await env.ask(MISREAD)).plain)
+
+    [left] = await review_groups(env, 1)  # the learned group is done; 忽略 the other
+    ignored = await env.press(ADMIN, left, dict(left.buttons)["忽略"])
+    assert ignored.method == "editMessageText" and ignored.plain.endswith("→ 已忽略") and ignored.buttons == []
+    assert (await env.ask("/review", ADMIN)).plain == "现在没有需要处理的问题。"

@@ -92,7 +92,7 @@ def format_reload_error(error: BaseException, heading: str = "重新加载失败
 
 async def run_change(update: Update, context: ContextTypes.DEFAULT_TYPE, make_files: Callable[[Files], Files],
                      summary: str | Callable[[Files, Files], str], heading: str, failed: str,
-                     undo: bool = False) -> Applied | None:
+                     undo: bool = False, extra: Callable[[Applied], str] | None = None) -> Applied | None:
     """Apply a change through the one path and tell the admin what happened (with an 撤销 button if asked)."""
     svc = services(context)
     user = update.effective_user
@@ -106,7 +106,7 @@ async def run_change(update: Update, context: ContextTypes.DEFAULT_TYPE, make_fi
         log.exception("change failed, still serving the previous knowledge base")
         await send(update.effective_message, render_text(format_reload_error(error, failed)))
         return None
-    outgoing = render_text(format_applied(applied, heading))
+    outgoing = render_text(format_applied(applied, heading) + (extra(applied) if extra else ""))
     if undo and applied.version is not None and applied.previous is not None:
         button = InlineKeyboardButton("撤销", callback_data=f"{UNDO_PREFIX}|{applied.previous}")
         outgoing[-1] = Outgoing(outgoing[-1].html, InlineKeyboardMarkup([[button]]))

@@ -18,7 +18,7 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
-from . import admin, feedback, handlers
+from . import admin, feedback, handlers, review
 from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
 from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder, source_dirs
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 PUBLIC_COMMANDS = (BotCommand("start", "开始使用"), BotCommand("help", "我能回答什么"),
                    BotCommand("products", "支持的产品"))
 ADMIN_COMMANDS = (BotCommand("reload", "重新加载知识库（管理员）"), BotCommand("stats", "问题统计（管理员）"),
-                  BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("versions", "知识库版本（管理员）"),
+                  BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("review", "待处理的问题（管理员）"),
+                  BotCommand("versions", "知识库版本（管理员）"),
                   BotCommand("rollback", "恢复到某个版本（管理员）"))
 SORRY = "抱歉，出了点问题，请稍后再试。"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -97,10 +98,12 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("reload", admin.reload, filters=new_message))
     app.add_handler(CommandHandler("stats", admin.stats, filters=new_message))
     app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=new_message))
+    app.add_handler(CommandHandler("review", review.review, filters=new_message))
     app.add_handler(CommandHandler("versions", admin.versions, filters=new_message))
     app.add_handler(CommandHandler("rollback", admin.rollback, filters=new_message))
     # 3. admin buttons, then suggestion buttons (stale or foreign data is answered politely)
     app.add_handler(CallbackQueryHandler(admin.on_undo, pattern=rf"^{admin.UNDO_PREFIX}\|"))
+    app.add_handler(CallbackQueryHandler(review.on_review, pattern=rf"^{review.PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(feedback.on_feedback, pattern=rf"^{feedback.PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     # 4. questions: new text messages that are not commands
