@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import io
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AsyncIterator
@@ -261,3 +263,82 @@ async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env:
     ignored = await env.press(ADMIN, left, dict(left.buttons)["忽略"])
     assert ignored.method == "editMessageText" and ignored.plain.endswith("→ 已忽略") and ignored.buttons == []
     assert (await env.ask("/review", ADMIN)).plain == "现在没有需要处理的问题。"
+
+
+# ---------------------------------------------------------------- files in and out
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+
+
+async def upload(env: Env, chat_id: int, name: str, content: bytes, caption: str | None = None,
+                 **kw: object) -> SentMessage:
+    before = len(env.api.sent(chat_id))
+    env.api.push_document(chat_id, chat_id, name, content, caption=caption, **kw)  # type: ignore[arg-type]
+    return (await env.api.wait_for_sent(chat_id, before + 1, timeout=30))[before]
+
+
+def marked_weilidai(settings: Settings) -> bytes:
+    """weilidai.yaml with its 芝麻分 fact marked "（已更新）", made in a scratch copy (the server's stays as is)."""
+    scratch = settings.data_dir.parent / "scratch"
+    shutil.copytree(REPO / "knowledge", scratch)
+    mark_zhima_fact(scratch)
+    return (scratch / "weilidai.yaml").read_bytes()
+
+
+async def test_a_valid_upload_goes_live_and_a_broken_one_is_refused_with_its_error(env: Env) -> None:
+    report = await upload(env, ADMIN, "weilidai.yaml", marked_weilidai(env.settings))
+    assert report.plain.startswith("已上传并启用 weilidai.yaml：") and "修改 1 项" in report.plain
+    assert "（已更新）" in report.plain and "已保存为版本 2" in report.plain
+    assert updated((await env.ask("微粒贷要芝麻分吗")).plain)
+    assert updated((env.settings.knowledge_dir / "weilidai.yaml").read_text(encoding="utf-8"))
+
+    broken = await upload(env, ADMIN, "新版.yaml", b"facts:\n  - id: [broken\n", caption="jiebei.yaml")
+    assert broken.plain.startswith("上传的文件没有启用，知识库没有任何改动。")
+    assert "knowledge/jiebei.yaml: 第" in broken.plain and "YAML格式错误" in broken.plain
+    wrong_value = (REPO / "knowledge" / "jiebei.yaml").read_text(encoding="utf-8").replace(
+        "min_percent: 5.47", "min_percent: 五点四七", 1)
+    refused = await upload(env, ADMIN, "jiebei.yaml", wrong_value.encode())
+    assert "min_percent: 不是数字（得到 '五点四七'）" in refused.plain
+    assert updated((await env.ask("微粒贷要芝麻分吗")).plain)  # the uploaded good version still answers
+    assert "借呗" in (await env.ask("借呗日利率多少")).plain
+    assert "版本 3" not in (await env.ask("/versions", ADMIN)).plain
+
+
+@pytest.mark.parametrize(("name", "content", "caption", "size", "says"), [
+    ("weilidai.yaml", BOMB.encode(), None, None, "展开后超过 100000 个节点"),
+    ("x.yaml", b"a: &a [*a]\n", "costs.yaml", None, "指向了包含它自己的节点"),
+    ("weilidai.yaml", b"a: 1\n", "../../etc/passwd.yaml", None, "不是可以替换的文件名"),
+    ("weilidai.yaml", b"a: 1\n", "knowledge/../intents/costs.yaml", None, "不是可以替换的文件名"),
+    ("brand_new.yaml", b"facts: []\n", None, None, "没有叫 brand_new.yaml 的数据文件"),
+    ("weilidai.txt", b"a: 1\n", "weilidai.yaml", None, "只接受 YAML 文件"),
+    ("weilidai.yaml", b"a: 1\n", None, 2 * 1024 * 1024, "文件太大"),
+    ("weilidai.yaml", "a: 1\n".encode("utf-16"), None, None, "不是 UTF-8"),
+])
+async def test_uploads_that_are_refused_before_validation(env: Env, name: str, content: bytes, caption: str | None,
+                                                          size: int | None, says: str) -> None:
+    before = env.engine
+    refused = await upload(env, ADMIN, name, content, caption, file_size=size)
+    assert refused.plain.startswith("上传的文件没有启用") and says in refused.plain, refused.plain
+    assert env.engine is before
+    assert not env.app.bot_data[SERVICES_KEY].versions.versions()
+
+
+async def test_non_admins_get_nothing_from_uploads_or_export(env: Env) -> None:
+    before = env.engine
+    reply = await upload(env, USER, "weilidai.yaml", marked_weilidai(env.settings))
+    assert "文字" in reply.plain and env.engine is before
+    assert not updated((await env.ask("微粒贷要芝麻分吗")).plain)
+    assert (await env.ask("/export")).plain == admin.REFUSED
+    assert env.api.documents == []
+
+
+async def test_export_sends_the_live_files_as_a_zip(env: Env) -> None:
+    await upload(env, ADMIN, "weilidai.yaml", marked_weilidai(env.settings))
+    sent = await env.ask("/export", ADMIN)
+    assert sent.method == "sendDocument" and "版本 2" in sent.plain
+    [document] = env.api.documents
+    assert document.chat_id == ADMIN and document.file_name == "loanbot-v2.zip"
+    with zipfile.ZipFile(io.BytesIO(document.data)) as archive:
+        names = set(archive.namelist())
+        assert {"knowledge/weilidai.yaml", "knowledge/conflicts.yaml", "intents/costs.yaml"} <= names
+        assert updated(archive.read("knowledge/weilidai.yaml").decode("utf-8"))

@@ -164,13 +164,13 @@ async def test_start_help_products_and_menus(env: Env) -> None:
     public = [c["command"] for c in env.api.commands_for()]
     assert public == ["start", "help", "products"]
     assert [c["command"] for c in env.api.commands_for("chat", chat_id=ADMIN)] == public + [
-        "reload", "stats", "unanswered", "review", "versions", "rollback"]
+        "reload", "stats", "unanswered", "review", "versions", "rollback", "export"]
 
 
 async def test_admin_commands_refuse_everyone_else(env: Env) -> None:
     before = current_engine(env)
     (env.knowledge / "new.yaml").write_text("x: 1\n", encoding="utf-8")
-    for command in ("/reload", "/stats", "/unanswered", "/review", "/versions", "/rollback 1"):
+    for command in ("/reload", "/stats", "/unanswered", "/review", "/versions", "/rollback 1", "/export"):
         assert (await env.ask(command)).plain == admin.REFUSED
     assert current_engine(env) is before and before.catalog() == current_engine(env).catalog()
     env.api.push_text(GROUP, ADMIN, "/stats", chat_type="group")

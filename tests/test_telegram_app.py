@@ -29,7 +29,7 @@ def test_application_defaults_and_handler_order(tmp_path: Path) -> None:
     handlers = app.handlers[0]
     commands = [sorted(h.commands) for h in handlers if isinstance(h, CommandHandler)]
     assert commands == [["start"], ["help"], ["products"], ["reload"], ["stats"], ["unanswered"], ["review"], ["versions"],
-                        ["rollback"]]
+                        ["rollback"], ["export"]]
     kinds = [type(h) for h in handlers]
     assert kinds.index(CallbackQueryHandler) < kinds.index(MessageHandler)
     assert len(app.error_handlers) == 1

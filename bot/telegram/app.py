@@ -18,7 +18,7 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
-from . import admin, feedback, handlers, review
+from . import admin, feedback, files, handlers, review
 from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
 from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder, source_dirs
@@ -30,7 +30,7 @@ PUBLIC_COMMANDS = (BotCommand("start", "开始使用"), BotCommand("help", "我�
 ADMIN_COMMANDS = (BotCommand("reload", "重新加载知识库（管理员）"), BotCommand("stats", "问题统计（管理员）"),
                   BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("review", "待处理的问题（管理员）"),
                   BotCommand("versions", "知识库版本（管理员）"),
-                  BotCommand("rollback", "恢复到某个版本（管理员）"))
+                  BotCommand("rollback", "恢复到某个版本（管理员）"), BotCommand("export", "导出知识库文件（管理员）"))
 SORRY = "抱歉，出了点问题，请稍后再试。"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -101,6 +101,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("review", review.review, filters=new_message))
     app.add_handler(CommandHandler("versions", admin.versions, filters=new_message))
     app.add_handler(CommandHandler("rollback", admin.rollback, filters=new_message))
+    app.add_handler(CommandHandler("export", files.export, filters=new_message))
     # 3. admin buttons, then suggestion buttons (stale or foreign data is answered politely)
     app.add_handler(CallbackQueryHandler(admin.on_undo, pattern=rf"^{admin.UNDO_PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(review.on_review, pattern=rf"^{review.PREFIX}\|"))
@@ -110,7 +111,9 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, handlers.on_text))
     # 5. unknown commands, private chats only (in groups they may be meant for another bot)
     app.add_handler(MessageHandler(new_message & filters.COMMAND & filters.ChatType.PRIVATE, handlers.unknown_command))
-    # 6. stickers, photos, voice, documents...: ask for text (service messages are ignored)
+    # 6. documents: an admin's .yaml upload (anyone else is asked for text); stickers, photos, voice...: ask for
+    #    text (service messages are ignored)
+    app.add_handler(MessageHandler(new_message & filters.Document.ALL, files.on_document))
     app.add_handler(MessageHandler(new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_non_text))
     # 7. one error handler for everything
     app.add_error_handler(on_error)
