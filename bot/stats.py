@@ -40,6 +40,7 @@ UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don
 REVIEW_KINDS = NOT_UNDERSTOOD_KINDS | {UNCOVERED}
 DISLIKED = "disliked"  # the kind of a review item that comes from a 👎
 RETENTION_DAYS = 90.0
+MAX_REVIEW_ITEMS = 5000  # the newest ones are grouped by /review
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY,
@@ -269,6 +270,7 @@ class StatsStore:
     def unanswered(self, limit: int = 20) -> list[Unanswered]:
         """The latest questions the bot did not understand or whose topic is not covered, newest first."""
         self.flush()
+        self.purge()
         sql = ("SELECT ts, text, kind, intent FROM questions WHERE text IS NOT NULL "
                "ORDER BY ts DESC, id DESC LIMIT ?")
         return [Unanswered(*row) for row in self._query(sql, (limit,))]
@@ -290,7 +292,7 @@ class StatsStore:
         self.purge()
         rows = self._query("SELECT ts, text, kind, intent FROM questions WHERE text IS NOT NULL "
                            "UNION ALL SELECT ts, text, ?, intent FROM feedback WHERE text IS NOT NULL "
-                           "ORDER BY 1 DESC", (DISLIKED,))
+                           "ORDER BY 1 DESC LIMIT ?", (DISLIKED, MAX_REVIEW_ITEMS))
         return [Unanswered(*row) for row in rows]
 
     def reviewed(self) -> set[str]:

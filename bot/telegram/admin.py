@@ -20,7 +20,7 @@ from .changes import (Applied, CatalogDiff, ChangeRefused, apply_change, catalog
                       working_files)
 from .handlers import send
 from .render import Outgoing, render_text
-from .services import EngineLike, services
+from .services import services
 
 log = logging.getLogger(__name__)
 
