@@ -286,11 +286,14 @@ def marked_weilidai(settings: Settings) -> bytes:
 
 
 async def test_a_valid_upload_goes_live_and_a_broken_one_is_refused_with_its_error(env: Env) -> None:
+    editing = env.settings.knowledge_dir / "jiebei.yaml"
+    editing.write_text(editing.read_text(encoding="utf-8") + "# being edited on the server\n", encoding="utf-8")
     report = await upload(env, ADMIN, "weilidai.yaml", marked_weilidai(env.settings))
     assert report.plain.startswith("已上传并启用 weilidai.yaml：") and "修改 1 项" in report.plain
     assert "（已更新）" in report.plain and "已保存为版本 2" in report.plain
     assert updated((await env.ask("微粒贷要芝麻分吗")).plain)
     assert updated((env.settings.knowledge_dir / "weilidai.yaml").read_text(encoding="utf-8"))
+    assert editing.read_text(encoding="utf-8").endswith("# being edited on the server\n")  # untouched by the upload
 
     broken = await upload(env, ADMIN, "新版.yaml", b"facts:\n  - id: [broken\n", caption="jiebei.yaml")
     assert broken.plain.startswith("上传的文件没有启用，知识库没有任何改动。")

@@ -88,19 +88,18 @@ def write_tree(root: Path, files: Files) -> None:
         write_private(root / folder / base, data)
 
 
-def mirror(files: Files, knowledge_dir: Path, intents_dir: Path) -> None:
-    """Make the working folders hold exactly ``files`` (each file replaced atomically; unchanged ones kept)."""
-    for folder, directory in zip(FOLDERS, (Path(knowledge_dir), Path(intents_dir))):
-        wanted = {name.partition("/")[2]: data for name, data in files.items() if name.startswith(folder + "/")}
-        for path in directory.glob("*.yaml"):
-            if path.name not in wanted:
-                path.unlink()
-        for base, data in wanted.items():
-            path = directory / base
-            if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-                continue
+def mirror(files: Files, before: Files, knowledge_dir: Path, intents_dir: Path) -> None:
+    """Write what a change did (``before`` → ``files``) into the working folders: changed and new files are
+    replaced atomically, removed ones deleted; files the change did not touch (maybe being edited) are left alone."""
+    dirs = dict(zip(FOLDERS, (Path(knowledge_dir), Path(intents_dir))))
+    for name in sorted(files.keys() | before.keys()):
+        folder, _, base = name.partition("/")
+        path = dirs[folder] / base
+        if name not in files:
+            path.unlink(missing_ok=True)
+        elif before.get(name) != files[name] and not (path.is_file() and path.read_bytes() == files[name]):
             tmp = path.with_name(f".{base}.{secrets.token_hex(4)}.tmp")
-            tmp.write_bytes(data)
+            tmp.write_bytes(files[name])
             os.replace(tmp, path)
 
 

@@ -201,7 +201,7 @@ def _candidate_dir(svc: Services, files: Files) -> tuple[Path, bool]:
         return temp, False
 
 
-def _build(svc: Services, old: EngineLike, files: Files, admin: str, summary: str) -> Applied:
+def _build(svc: Services, old: EngineLike, live: Files, files: Files, admin: str, summary: str) -> Applied:
     """Runs in a worker thread: everything except the swap."""
     previous = svc.versions.current()
     staging, keep = _candidate_dir(svc, files)
@@ -226,7 +226,7 @@ def _build(svc: Services, old: EngineLike, files: Files, admin: str, summary: st
     if version is None:
         shutil.rmtree(staging, ignore_errors=True)
     try:
-        mirror(files, svc.settings.knowledge_dir, svc.settings.intents_dir)
+        mirror(files, live, svc.settings.knowledge_dir, svc.settings.intents_dir)
     except OSError as error:
         log.warning("could not copy the change into the working folders: %s", error)
         warnings.append(f"无法把这次变更写回 {svc.settings.knowledge_dir} / {svc.settings.intents_dir}（{error}）；"
@@ -248,7 +248,7 @@ async def apply_change(svc: Services, make_files: Callable[[Files], Files], admi
             live = live_files(svc)
             files = make_files(live)
             text = summary(live, files) if callable(summary) else summary
-            return _build(svc, old, files, admin, text)
+            return _build(svc, old, live, files, admin, text)
 
         with loop_first():
             applied = await asyncio.to_thread(work)
