@@ -305,6 +305,11 @@ class StatsStore:
             self._execute("INSERT OR REPLACE INTO reviewed (key, ts, action) VALUES (?, ?, ?)",
                           (key, self.clock(), action))
 
+    def unmark_reviewed(self, keys: list[str]) -> None:
+        """Undo ``mark_reviewed`` (the admin undid what was done with them). Blocking."""
+        for key in keys:
+            self._execute("DELETE FROM reviewed WHERE key = ?", (key,))
+
     def purge(self) -> None:
         """Delete kept question texts (and review marks) older than the retention; counts stay."""
         cutoff = self.clock() - self.retention

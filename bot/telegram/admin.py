@@ -31,6 +31,7 @@ STATS_OFF = "统计功能没有开启。"
 STATS_BROKEN = "统计功能暂时不可用：数据目录无法使用，详情见日志。机器人照常回答问题。"
 MAX_KEYS = 15
 UNDO_PREFIX = "v"
+UNDO_KEYS = "loanbot.undo_keys"  # bot_data: version number an 撤销 restores -> review keys to bring back
 MAX_ERROR_CHARS = 3500
 BEIJING = timezone(timedelta(hours=8))
 
@@ -256,7 +257,11 @@ async def on_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer("正在撤销…")
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
-    await rollback_to(update, context, int(number))
+    undone = await rollback_to(update, context, int(number))
+    keys = context.application.bot_data.get(UNDO_KEYS, {}).pop(int(number), None)
+    stats = services(context).stats
+    if undone is not None and keys and stats is not None:  # the questions of an undone example come back to /review
+        await asyncio.to_thread(stats.unmark_reviewed, list(keys))
 
 
 __all__ = ["CatalogDiff", "catalog_diff", "format_applied", "format_diff", "format_reload_error", "format_summary",

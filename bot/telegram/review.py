@@ -24,7 +24,7 @@ from ..knowledge.versions import Files
 from ..stats import DISLIKED, UNCOVERED, Unanswered
 from ..understanding.intents import LEARNED
 from ..understanding.normalize import normalize
-from .admin import STATS_BROKEN, STATS_OFF, STALE, admin_button, admin_only, run_change
+from .admin import STALE, STATS_BROKEN, STATS_OFF, UNDO_KEYS, admin_button, admin_only, run_change
 from .changes import Applied
 from .handlers import send
 from .render import Outgoing, render_text
@@ -217,6 +217,8 @@ async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if applied is not None:
         if stats is not None:
             await asyncio.to_thread(stats.mark_reviewed, list(group.keys), "learned")
+        if applied.previous is not None:
+            context.application.bot_data.setdefault(UNDO_KEYS, {})[applied.previous] = group.keys
         await _close(update, f"已加为〈{title}〉的例句")
 
 
