@@ -347,3 +347,13 @@ async def test_export_sends_the_live_files_as_a_zip(env: Env) -> None:
         names = set(archive.namelist())
         assert {"knowledge/weilidai.yaml", "knowledge/conflicts.yaml", "intents/costs.yaml"} <= names
         assert updated(archive.read("knowledge/weilidai.yaml").decode("utf-8"))
+
+
+async def test_changes_still_go_live_when_the_data_folder_is_unusable(settings: Settings) -> None:
+    settings.data_dir.write_text("not a folder", encoding="utf-8")
+    async with bot(settings) as env:
+        mark_zhima_fact(settings.knowledge_dir)
+        report = (await env.ask("/reload", ADMIN)).plain
+        assert "修改 1 项" in report and "数据目录不可用：这次变更没有保存为版本" in report
+        assert updated((await env.ask("微粒贷要芝麻分吗")).plain)
+        assert "还没有保存的版本" in (await env.ask("/versions", ADMIN)).plain

@@ -232,6 +232,7 @@ def _build(svc: Services, old: EngineLike, live: Files, files: Files, admin: str
         warnings.append(f"无法把这次变更写回 {svc.settings.knowledge_dir} / {svc.settings.intents_dir}（{error}）；"
                         "机器人已在使用新版本，服务器上的文件仍是旧的")
     if keep is False:
+        svc.baseline = files  # what is live now, for the next change
         warnings.append("数据目录不可用：这次变更没有保存为版本，重启后不会保留")
     return Applied(version, previous.number if previous else None, diff, details, tuple(warnings), new)
 
