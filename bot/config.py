@@ -31,8 +31,8 @@ def parse_admin_ids(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
-def parse_rate(name: str, raw: str | None, default: float) -> float:
-    """A rate in messages per second: a finite number >= 0 (0 = no limit); empty -> ``default``."""
+def _parse_number(name: str, raw: str | None, default: float, *, zero_ok: bool, expected: str) -> float:
+    """A finite number (>= 0 when ``zero_ok``, else > 0); empty -> ``default``; ConfigError names ``name``."""
     text = (raw or "").strip()
     if not text:
         return default
@@ -40,10 +40,21 @@ def parse_rate(name: str, raw: str | None, default: float) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise ConfigError(f"{name}: {text[:40]!r} is not a rate; expected messages per second as a number "
-                          f">= 0 such as \"1\" or \"0.5\" (0 = no limit)")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        raise ConfigError(f"{name}: {text[:40]!r} is not {expected}")
     return value
+
+
+def parse_rate(name: str, raw: str | None, default: float) -> float:
+    """A rate in messages per second: a finite number >= 0 (0 = no limit); empty -> ``default``."""
+    return _parse_number(name, raw, default, zero_ok=True, expected="a rate; expected messages per second as a "
+                         "number >= 0 such as \"1\" or \"0.5\" (0 = no limit)")
+
+
+def parse_days(raw: str | None, default: float) -> float:
+    """BOT_REVIEW_RETENTION_DAYS: a finite number of days > 0; empty -> ``default``."""
+    return _parse_number("BOT_REVIEW_RETENTION_DAYS", raw, default, zero_ok=False,
+                         expected="a number of days; expected a number > 0 such as \"90\"")
 
 
 def file_url_for(base_url: str) -> str:
@@ -67,11 +78,13 @@ class Settings:
     intents_dir: Path = REPO_ROOT / "intents"
     chat_rate: float = 1.0  # messages per second into one chat; 0: no per-chat limit
     global_rate: float = 30.0  # messages per second for the whole bot; 0: no overall limit
+    docs_dir: Path | None = None  # the source documents: every change is checked against them when set
+    retention_days: float = 90.0  # questions kept for review are deleted after this many days
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         """Read TELEGRAM_BOT_TOKEN, BOT_ADMIN_IDS, BOT_DATA_DIR, TELEGRAM_BASE_URL, KNOWLEDGE_DIR, INTENTS_DIR,
-        BOT_CHAT_RATE and BOT_GLOBAL_RATE."""
+        BOT_CHAT_RATE, BOT_GLOBAL_RATE, BOT_DOCS_DIR and BOT_REVIEW_RETENTION_DAYS."""
         env = os.environ if env is None else env
 
         def get(name: str) -> str | None:
@@ -89,6 +102,8 @@ class Settings:
             intents_dir=Path(get("INTENTS_DIR") or REPO_ROOT / "intents").expanduser(),
             chat_rate=parse_rate("BOT_CHAT_RATE", env.get("BOT_CHAT_RATE"), cls.chat_rate),
             global_rate=parse_rate("BOT_GLOBAL_RATE", env.get("BOT_GLOBAL_RATE"), cls.global_rate),
+            docs_dir=Path(docs).expanduser() if (docs := get("BOT_DOCS_DIR")) else None,
+            retention_days=parse_days(env.get("BOT_REVIEW_RETENTION_DAYS"), cls.retention_days),
         )
 
     def is_admin(self, user_id: int | None) -> bool:
@@ -99,6 +114,7 @@ class Settings:
         return (f"Settings(token={token}, admin_ids={sorted(self.admin_ids)}, data_dir={str(self.data_dir)!r}, "
                 f"base_url={self.base_url!r}, knowledge_dir={str(self.knowledge_dir)!r}, "
                 f"intents_dir={str(self.intents_dir)!r}, chat_rate={self.chat_rate:g}, "
-                f"global_rate={self.global_rate:g})")
+                f"global_rate={self.global_rate:g}, docs_dir={str(self.docs_dir) if self.docs_dir else None!r}, "
+                f"retention_days={self.retention_days:g})")
 
     __str__ = __repr__

@@ -1,7 +1,10 @@
 """Question statistics in SQLite (``<data dir>/stats.sqlite3``), written by a background thread.
 
 Users are stored only as HMAC-SHA256 of their id with a per-install random salt (``stats.salt``); the
-question text is kept only when the bot did not understand it. ``record()`` never blocks: it puts the
+question text is kept only when the bot did not understand it or the documents don't cover its topic (for
+/review), with phone, ID-card and bank-card numbers and e-mail addresses masked, and only for the retention
+period (default 90 days). Feedback on answers (👍/👎) is one row per user hash and answer; a 👎 keeps the masked
+question for /review. The folder is owner-only (0700), the files 0600. ``record()`` never blocks: it puts the
 row on a queue that a writer thread commits in batches. A corrupt database file is moved aside and
 recreated with a warning; a missing, emptied or unsalted one is recreated with a warning. When the data
 folder cannot be used at all (not writable, a file in its place), statistics are turned off with a warning
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .privacy import mask_personal, owner_only
 from .reply import Reply
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,11 @@ DAY = 24 * 3600
 MAX_TEXT = 500
 MAX_QUEUE = 10_000
 NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
+UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don't cover; intent = the topic
+REVIEW_KINDS = NOT_UNDERSTOOD_KINDS | {UNCOVERED}
+DISLIKED = "disliked"  # the kind of a review item that comes from a 👎
+RETENTION_DAYS = 90.0
+MAX_REVIEW_ITEMS = 5000  # the newest ones are grouped by /review
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY,
@@ -42,6 +51,21 @@ CREATE TABLE IF NOT EXISTS questions (
     text TEXT
 );
 CREATE INDEX IF NOT EXISTS questions_ts ON questions (ts);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    user_hash TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    vote INTEGER NOT NULL,
+    text TEXT,
+    UNIQUE (user_hash, answer)
+);
+CREATE TABLE IF NOT EXISTS reviewed (
+    key TEXT PRIMARY KEY,
+    ts REAL NOT NULL,
+    action TEXT NOT NULL
+);
 """
 Row = tuple[float, str, "str | None", str, "str | None"]
 
@@ -55,12 +79,31 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Votes:
+    """👍 and 👎 on the answers of one intent: last 24 hours and all time."""
+
+    up: Counts = Counts()
+    down: Counts = Counts()
+
+    @staticmethod
+    def rate(up: int, down: int) -> str:
+        return f"{100 * up / (up + down):.0f}%" if up + down else "-"
+
+    @property
+    def helpful(self) -> tuple[str, str]:
+        """The helpful rate (👍 share of votes), last 24 hours and all time."""
+        return self.rate(self.up.last_24h, self.down.last_24h), self.rate(self.up.total, self.down.total)
+
+
+@dataclass(frozen=True)
 class Summary:
-    """``answered`` by intent, and questions not understood."""
+    """``answered`` by intent, questions not understood, on uncovered topics, and feedback by intent."""
 
     answered: dict[str, Counts]
     not_understood: Counts
     invalid: Counts
+    uncovered: Counts = Counts()
+    votes: dict[str, Votes] | None = None
 
     @property
     def answered_total(self) -> Counts:
@@ -72,6 +115,16 @@ class Unanswered:
     ts: float
     text: str
     kind: str
+    intent: str | None = None  # the uncovered topic, or the intent of a 👎 answer
+
+
+def review_worthy(reply: Reply) -> bool:
+    """Whether the question is kept (masked) for /review: not understood, or on an uncovered topic."""
+    return reply.kind == UNCOVERED or (reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS)
+
+
+def _add(counts: Counts, recent: object, total: object) -> Counts:
+    return Counts(counts.last_24h + int(recent or 0), counts.total + int(total or 0))  # type: ignore[call-overload]
 
 
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
@@ -90,7 +143,8 @@ class _Flush:
 class StatsStore:
     """Records questions off the event loop; answers summary and unanswered queries."""
 
-    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time,
+                 retention_days: float = RETENTION_DAYS) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_NAME
         self.clock = clock
@@ -100,8 +154,10 @@ class StatsStore:
         self._dropped = 0
         self.problem: str | None = None  # why statistics are off; None while they work
         self._salt = secrets.token_bytes(32)  # replaced by the install's salt below
+        self.retention = retention_days * DAY
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            owner_only(self.data_dir)
             self._check_leftovers()
             self._salt = self._load_salt()
         except OSError as error:
@@ -109,6 +165,8 @@ class StatsStore:
             return
         if not self._prepare():
             self._disable(f"database {self.path} cannot be created")
+            return
+        self.purge()
 
     @property
     def enabled(self) -> bool:
@@ -162,7 +220,7 @@ class StatsStore:
         if not self.enabled:
             return
         try:
-            keep = text[:MAX_TEXT] if text and reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS else None
+            keep = mask_personal(text)[:MAX_TEXT] if text and review_worthy(reply) else None
             self._queue.put_nowait((self.clock(), self.user_hash(user_id), reply.intent, reply.kind, keep))
         except queue.Full:
             self._dropped += 1
@@ -190,25 +248,74 @@ class StatsStore:
         self.flush()
         since = (self.clock() if now is None else now) - DAY
         answered: dict[str, Counts] = {}
-        other = {"not_understood": Counts(), "invalid": Counts()}
+        other = {"not_understood": Counts(), "invalid": Counts(), UNCOVERED: Counts()}
         sql = ("SELECT intent, kind, SUM(ts >= ?), COUNT(*) FROM questions GROUP BY intent, kind")
         for intent, kind, recent, total in self._query(sql, (since,)):
-            if intent is not None:
-                old = answered.get(intent, Counts())
-                answered[intent] = Counts(old.last_24h + int(recent or 0), old.total + int(total))
+            if kind == UNCOVERED:
+                other[UNCOVERED] = _add(other[UNCOVERED], recent, total)
+            elif intent is not None:
+                answered[intent] = _add(answered.get(intent, Counts()), recent, total)
             else:
                 bucket = "invalid" if kind not in NOT_UNDERSTOOD_KINDS else "not_understood"
-                old = other[bucket]
-                other[bucket] = Counts(old.last_24h + int(recent or 0), old.total + int(total))
+                other[bucket] = _add(other[bucket], recent, total)
         ordered = dict(sorted(answered.items(), key=lambda kv: (-kv[1].total, kv[0])))
-        return Summary(ordered, other["not_understood"], other["invalid"])
+        votes: dict[str, Votes] = {}
+        sql = "SELECT intent, vote, SUM(ts >= ?), COUNT(*) FROM feedback GROUP BY intent, vote"
+        for intent, vote, recent, total in self._query(sql, (since,)):
+            old = votes.get(intent, Votes())
+            votes[intent] = (Votes(_add(old.up, recent, total), old.down) if vote > 0
+                             else Votes(old.up, _add(old.down, recent, total)))
+        return Summary(ordered, other["not_understood"], other["invalid"], other[UNCOVERED], votes)
 
     def unanswered(self, limit: int = 20) -> list[Unanswered]:
-        """The latest questions the bot did not understand, newest first."""
+        """The latest questions the bot did not understand or whose topic is not covered, newest first."""
         self.flush()
-        sql = ("SELECT ts, text, kind FROM questions WHERE intent IS NULL AND text IS NOT NULL "
+        self.purge()
+        sql = ("SELECT ts, text, kind, intent FROM questions WHERE text IS NOT NULL "
                "ORDER BY ts DESC, id DESC LIMIT ?")
-        return [Unanswered(ts, text, kind) for ts, text, kind in self._query(sql, (limit,))]
+        return [Unanswered(*row) for row in self._query(sql, (limit,))]
+
+    # ---------------------------------------------------------------- feedback and review
+    def add_feedback(self, user_id: int | str | None, answer: str, intent: str, vote: int,
+                     text: str | None) -> bool:
+        """Record a 👍 (vote 1) or 👎 (-1) on one answer; False when this user already rated it. Blocking:
+        call it off the event loop. A 👎 keeps the masked question for /review."""
+        keep = mask_personal(text)[:MAX_TEXT] if text and vote < 0 else None
+        sql = ("INSERT OR IGNORE INTO feedback (ts, user_hash, answer, intent, vote, text) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
+        return self._execute(sql, (self.clock(), self.user_hash(user_id), answer, intent, 1 if vote > 0 else -1,
+                                   keep)) > 0
+
+    def review_items(self) -> list[Unanswered]:
+        """Questions kept for review (not understood, uncovered, 👎), newest first, within the retention."""
+        self.flush()
+        self.purge()
+        rows = self._query("SELECT ts, text, kind, intent FROM questions WHERE text IS NOT NULL "
+                           "UNION ALL SELECT ts, text, ?, intent FROM feedback WHERE text IS NOT NULL "
+                           "ORDER BY 1 DESC LIMIT ?", (DISLIKED, MAX_REVIEW_ITEMS))
+        return [Unanswered(*row) for row in rows]
+
+    def reviewed(self) -> set[str]:
+        """Keys (normalized questions) an admin already handled (learned or ignored)."""
+        return {key for (key,) in self._query("SELECT key FROM reviewed", ())}
+
+    def mark_reviewed(self, keys: list[str], action: str) -> None:
+        """Blocking: call it off the event loop."""
+        for key in keys:
+            self._execute("INSERT OR REPLACE INTO reviewed (key, ts, action) VALUES (?, ?, ?)",
+                          (key, self.clock(), action))
+
+    def unmark_reviewed(self, keys: list[str]) -> None:
+        """Undo ``mark_reviewed`` (the admin undid what was done with them). Blocking."""
+        for key in keys:
+            self._execute("DELETE FROM reviewed WHERE key = ?", (key,))
+
+    def purge(self) -> None:
+        """Delete kept question texts (and review marks) older than the retention; counts stay."""
+        cutoff = self.clock() - self.retention
+        self._execute("UPDATE questions SET text = NULL WHERE ts < ? AND text IS NOT NULL", (cutoff,))
+        self._execute("UPDATE feedback SET text = NULL WHERE ts < ? AND text IS NOT NULL", (cutoff,))
+        self._execute("DELETE FROM reviewed WHERE ts < ?", (cutoff,))
 
     # ---------------------------------------------------------------- internals
     def _load_salt(self) -> bytes:
@@ -230,10 +337,29 @@ class StatsStore:
         os.replace(tmp, path)
         return salt
 
+    def _execute(self, sql: str, args: tuple[object, ...]) -> int:
+        """One write statement outside the writer thread; the number of rows changed (0 on failure)."""
+        if not self.enabled:
+            return 0
+        try:
+            self._ensure_file()
+            conn = self._connect()
+            try:
+                return conn.execute(sql, args).rowcount
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as error:
+            log.warning("stats update failed: %s", error)
+            return 0
+
     def _connect(self) -> sqlite3.Connection:
+        if not self.path.exists():  # created owner-only; SQLite gives its -wal and -shm the same mode
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        owner_only(self.path)
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA secure_delete=ON")  # deleted review texts are overwritten, not left in free pages
         return conn
 
     def _prepare(self) -> bool:

@@ -1,6 +1,7 @@
 """Knowledge base: shipped files load with provenance; every kind of bad file is refused precisely."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -158,3 +159,33 @@ def test_kb_show_prints_facts_with_sources(capsys: pytest.CaptureFixture[str]) -
 def test_kb_show_unknown_product(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kb", "show", "余额宝"]) == 1
     assert "未知产品" in capsys.readouterr().err
+
+
+def test_a_figure_in_a_conflict_text_must_be_a_figure_of_its_facts(kb_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    replace_in(kb_copy / "conflicts.yaml", "一份说最高20万元", "一份说最高25万元")
+    assert kb_check(kb_copy) == 1
+    err = capsys.readouterr().err
+    assert "conflicts.yaml: conflicts[0] (weilidai_max_amount): text: 数字 25、250000" in err
+
+
+def test_a_changed_fact_makes_the_conflict_text_that_quotes_it_fail(kb_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    replace_in(kb_copy / "we2000.yaml", "percent: 15.4, period: year}\n    text: 年化利率15.4%",
+               "percent: 16.4, period: year}\n    text: 年化利率16.4%")
+    assert kb_check(kb_copy) == 1
+    assert "we2000_rate_mismatch" in capsys.readouterr().err
+
+
+def test_learned_examples_join_their_intent_and_unknown_ids_are_refused(tmp_path: Path) -> None:
+    from bot.understanding.intents import load_intents
+
+    intents = tmp_path / "intents"
+    shutil.copytree(INTENTS, intents)
+    (intents / "learned.yaml").write_text("learned:\n  max_amount: [顶格能批多少]\n", encoding="utf-8")
+    by_id = {i.id: i for i in load_intents(intents)}
+    assert by_id["max_amount"].examples[-1] == "顶格能批多少"
+    (intents / "learned.yaml").write_text("learned:\n  no_such_intent: [顶格能批多少]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_intents(intents)
+    assert "intents/learned.yaml: learned: 未知意图 'no_such_intent'" in str(raised.value)

@@ -146,3 +146,46 @@ def test_record_never_raises(tmp_path: Path) -> None:
     store.record("weird", Reply("x", kind="answer", intent="rates"), "q" * 10_000)
     assert store.summary().answered["rates"].total == 2
     store.close()
+
+
+UNCOVERED = Reply("资料没有写还款日", kind="uncovered", intent="repay_date")  # type: ignore[arg-type]
+
+
+def test_uncovered_topics_are_counted_apart_and_kept_for_review(tmp_path: Path) -> None:
+    with StatsStore(tmp_path) as store:
+        store.record(1, UNCOVERED, "每月几号还款")
+        store.record(2, MISSED, "今天天气怎么样")
+        summary = store.summary()
+        assert summary.uncovered.total == 1 and summary.not_understood.total == 1 and not summary.answered
+        kinds = {(item.text, item.kind, item.intent) for item in store.review_items()}
+        assert kinds == {("每月几号还款", "uncovered", "repay_date"), ("今天天气怎么样", "not_understood", None)}
+
+
+def test_feedback_once_per_user_and_answer_with_helpful_rate(tmp_path: Path) -> None:
+    clock = Clock()
+    with StatsStore(tmp_path, clock=clock) as store:
+        assert store.add_feedback(1, "aaaa0001", "rates", -1, "借呗利率 13812345678")
+        assert not store.add_feedback(1, "aaaa0001", "rates", 1, None)  # the same user and answer: ignored
+        clock.now += 2 * DAY
+        assert store.add_feedback(2, "aaaa0001", "rates", 1, None)
+        votes = store.summary().votes["rates"]  # type: ignore[index]
+        assert (votes.up.last_24h, votes.up.total, votes.down.last_24h, votes.down.total) == (1, 1, 0, 1)
+        assert votes.helpful == ("100%", "50%")
+        [disliked] = store.review_items()
+        assert disliked.kind == "disliked" and disliked.text == "借呗利率 [手机号]" and disliked.intent == "rates"
+
+
+def test_review_texts_are_deleted_after_the_retention(tmp_path: Path) -> None:
+    clock = Clock()
+    with StatsStore(tmp_path, clock=clock, retention_days=90) as store:
+        store.record(1, MISSED, "老问题")
+        store.add_feedback(1, "aaaa0002", "rates", -1, "老的差评")
+        store.mark_reviewed(["老问题"], "ignore")
+        clock.now += 89 * DAY
+        store.record(2, MISSED, "新问题")
+        assert len(store.review_items()) == 3
+        clock.now += 2 * DAY
+        assert [item.text for item in store.review_items()] == ["新问题"]
+        assert store.reviewed() == set()
+        assert store.summary().not_understood.total == 2  # counts stay, texts go
+    assert "老问题" not in str(rows(tmp_path / "stats.sqlite3"))

@@ -88,7 +88,8 @@ async def test_suggestion_button_is_answered_in_place(env: Env) -> None:
     query_id = env.api.push_callback(USER, USER, offer.message_id, offer.buttons[1][1] or "")
     edited = (await env.api.wait_for_sent(USER, 2))[1]
     assert edited.method == "editMessageText" and edited.message_id == offer.message_id
-    assert edited.plain.startswith("微粒贷的interest") and edited.buttons == []
+    assert edited.plain.startswith("微粒贷的interest")
+    assert [label for label, _ in edited.buttons] == ["👍 有帮助", "👎 没帮助"]  # suggestions gone, feedback added
     assert ("choose", f"tg:{USER}", "interest", "weilidai") in env.engine.calls
     assert [a["callback_query_id"] for a in env.api.callback_answers] == [query_id]
 
@@ -163,13 +164,13 @@ async def test_start_help_products_and_menus(env: Env) -> None:
     public = [c["command"] for c in env.api.commands_for()]
     assert public == ["start", "help", "products"]
     assert [c["command"] for c in env.api.commands_for("chat", chat_id=ADMIN)] == public + [
-        "reload", "stats", "unanswered"]
+        "reload", "stats", "unanswered", "review", "versions", "rollback", "export"]
 
 
 async def test_admin_commands_refuse_everyone_else(env: Env) -> None:
     before = current_engine(env)
     (env.knowledge / "new.yaml").write_text("x: 1\n", encoding="utf-8")
-    for command in ("/reload", "/stats", "/unanswered"):
+    for command in ("/reload", "/stats", "/unanswered", "/review", "/versions", "/rollback 1", "/export"):
         assert (await env.ask(command)).plain == admin.REFUSED
     assert current_engine(env) is before and before.catalog() == current_engine(env).catalog()
     env.api.push_text(GROUP, ADMIN, "/stats", chat_type="group")

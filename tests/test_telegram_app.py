@@ -28,7 +28,8 @@ def test_application_defaults_and_handler_order(tmp_path: Path) -> None:
     assert app.bot.base_file_url == f"http://127.0.0.1:9/file/bot{TEST_TOKEN}"
     handlers = app.handlers[0]
     commands = [sorted(h.commands) for h in handlers if isinstance(h, CommandHandler)]
-    assert commands == [["start"], ["help"], ["products"], ["reload"], ["stats"], ["unanswered"]]
+    assert commands == [["start"], ["help"], ["products"], ["reload"], ["stats"], ["unanswered"], ["review"], ["versions"],
+                        ["rollback"], ["export"]]
     kinds = [type(h) for h in handlers]
     assert kinds.index(CallbackQueryHandler) < kinds.index(MessageHandler)
     assert len(app.error_handlers) == 1

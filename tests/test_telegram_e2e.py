@@ -47,8 +47,9 @@ class Env:
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
     knowledge = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge)
+    shutil.copytree(REPO / "intents", tmp_path / "intents")  # changes are written back to the working folders
     settings = Settings(token=TEST_TOKEN, admin_ids=frozenset({ADMIN}), data_dir=tmp_path / "data",
-                        knowledge_dir=knowledge, intents_dir=REPO / "intents",
+                        knowledge_dir=knowledge, intents_dir=tmp_path / "intents",
                         chat_rate=50)  # pacing has its own test (test_hardening_flood); keep these quick
     engine = build_engine(knowledge, settings.intents_dir)  # fresh sessions; jieba is loaded once per process
     with StatsStore(settings.data_dir) as stats:
@@ -85,7 +86,8 @@ async def test_suggestion_button_is_answered_in_place(env: Env) -> None:
     env.api.push_callback(USER, USER, offer.message_id, "a|installment|jiebei")
     answered = (await env.api.wait_for_sent(USER, 2))[1]
     assert answered.method == "editMessageText" and answered.message_id == offer.message_id
-    assert "借呗" in answered.plain and "等额本息" in answered.plain and answered.buttons == []
+    assert "借呗" in answered.plain and "等额本息" in answered.plain
+    assert [label for label, _ in answered.buttons] == ["👍 有帮助", "👎 没帮助"]  # suggestions gone, feedback added
     assert len(env.api.callback_answers) == 1
     follow_up = await env.ask("那微粒贷呢")  # the button set the chat's context
     assert "微粒贷" in follow_up.plain and "等额本息" in follow_up.plain

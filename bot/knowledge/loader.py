@@ -1,6 +1,7 @@
 """Load and validate knowledge/*.yaml into a KnowledgeBase; every problem is reported, not just the first."""
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -8,6 +9,7 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..understanding.normalize import fold
+from ..understanding.numbers import numbers_in
 from .base import KnowledgeBase
 from .errors import KnowledgeError
 from .models import Conflict, Fact, Product, Rate, RateRange, Source
@@ -126,7 +128,25 @@ def cross_check(kb: KnowledgeBase, where: Callable[[str, str], str]) -> list[str
             problems.append(f"{where('conflicts', conflict.id)}: facts: 未知事实 {', '.join(missing)}")
             continue
         problems += _check_arithmetic(conflict, [facts[fid] for fid in conflict.facts], where)
+        problems += _check_figures(conflict, [facts[fid] for fid in conflict.facts], where)
     return problems
+
+
+# A conflict text may name the day bases it converts with, besides the figures of its facts.
+_DAY_BASES = (Decimal(360), Decimal(365))
+
+
+def _check_figures(conflict: Conflict, facts: list[Fact], where: Callable[[str, str], str]) -> list[str]:
+    """Every figure in a conflict's text is a figure of the facts it names (users read this text)."""
+    from .provenance import fact_numbers  # provenance imports this module
+
+    allowed = {number for fact in facts for _, number in fact_numbers(fact)} | set(_DAY_BASES)
+    stray = sorted(n for n in numbers_in(unicodedata.normalize("NFKC", conflict.text), chinese=False)
+                   if n not in allowed)
+    if not stray:
+        return []
+    listed = "、".join(f"{n:f}" for n in stray)
+    return [f"{where('conflicts', conflict.id)}: text: 数字 {listed} 不是所列事实（{', '.join(conflict.facts)}）中的数字"]
 
 
 def _unique_ids(kind: str, ids: list[str], where: Callable[[str, str], str]) -> list[str]:

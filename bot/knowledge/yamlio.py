@@ -50,3 +50,55 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise KnowledgeError(f"{where}: 顶层应是一个映射（key: value），实际是 {type(data).__name__}")
     return data
+
+
+MAX_NODES = 100_000  # nodes after expanding aliases: the shipped files have a few thousand
+MAX_DEPTH = 64
+
+
+class _Bomb(Exception):
+    pass
+
+
+def yaml_bomb(text: str, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> str | None:
+    """Why ``text`` must not be parsed (aliases that expand hugely or refer to themselves, nesting too deep), or
+    None. Malformed YAML is not judged here: ``read_yaml`` reports it with line and column."""
+    try:
+        root = yaml.compose(text, Loader=_SafeLoader)  # aliases stay shared nodes: nothing is expanded here
+    except RecursionError:
+        return f"嵌套太深（超过 {max_depth} 层）"
+    except yaml.YAMLError:
+        return None
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > max_depth:
+            raise _Bomb(f"嵌套太深（超过 {max_depth} 层）")
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _Bomb("别名（*引用）指向了包含它自己的节点")
+        open_nodes.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        open_nodes.discard(key)
+        if total > max_nodes:
+            raise _Bomb(f"别名（&锚点 / *引用）展开后超过 {max_nodes} 个节点")
+        sizes[key] = total
+        return total
+
+    if root is None:
+        return None
+    try:
+        size(root, 0)
+    except _Bomb as bomb:
+        return str(bomb)
+    except RecursionError:
+        return f"嵌套太深（超过 {max_depth} 层）"
+    return None

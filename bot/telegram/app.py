@@ -18,17 +18,19 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
-from . import admin, handlers
+from . import admin, feedback, files, handlers, review
 from .limits import ChatOrderedProcessor, ChatRateLimiter
 from .redact import install_redaction, quiet_http_loggers
-from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder
+from .services import SERVICES_KEY, EngineBuilder, EngineRef, Services, default_builder, source_dirs
 
 log = logging.getLogger(__name__)
 
 PUBLIC_COMMANDS = (BotCommand("start", "开始使用"), BotCommand("help", "我能回答什么"),
                    BotCommand("products", "支持的产品"))
 ADMIN_COMMANDS = (BotCommand("reload", "重新加载知识库（管理员）"), BotCommand("stats", "问题统计（管理员）"),
-                  BotCommand("unanswered", "最近没能回答的问题（管理员）"))
+                  BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("review", "待处理的问题（管理员）"),
+                  BotCommand("versions", "知识库版本（管理员）"),
+                  BotCommand("rollback", "恢复到某个版本（管理员）"), BotCommand("export", "导出知识库文件（管理员）"))
 SORRY = "抱歉，出了点问题，请稍后再试。"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -96,13 +98,22 @@ def register_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("reload", admin.reload, filters=new_message))
     app.add_handler(CommandHandler("stats", admin.stats, filters=new_message))
     app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=new_message))
-    # 3. suggestion buttons (stale or foreign data is answered politely)
+    app.add_handler(CommandHandler("review", review.review, filters=new_message))
+    app.add_handler(CommandHandler("versions", admin.versions, filters=new_message))
+    app.add_handler(CommandHandler("rollback", admin.rollback, filters=new_message))
+    app.add_handler(CommandHandler("export", files.export, filters=new_message))
+    # 3. admin buttons, then suggestion buttons (stale or foreign data is answered politely)
+    app.add_handler(CallbackQueryHandler(admin.on_undo, pattern=rf"^{admin.UNDO_PREFIX}\|"))
+    app.add_handler(CallbackQueryHandler(review.on_review, pattern=rf"^{review.PREFIX}\|"))
+    app.add_handler(CallbackQueryHandler(feedback.on_feedback, pattern=rf"^{feedback.PREFIX}\|"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     # 4. questions: new text messages that are not commands
     app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, handlers.on_text))
     # 5. unknown commands, private chats only (in groups they may be meant for another bot)
     app.add_handler(MessageHandler(new_message & filters.COMMAND & filters.ChatType.PRIVATE, handlers.unknown_command))
-    # 6. stickers, photos, voice, documents...: ask for text (service messages are ignored)
+    # 6. documents: an admin's .yaml upload (anyone else is asked for text); stickers, photos, voice...: ask for
+    #    text (service messages are ignored)
+    app.add_handler(MessageHandler(new_message & filters.Document.ALL, files.on_document))
     app.add_handler(MessageHandler(new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_non_text))
     # 7. one error handler for everything
     app.add_error_handler(on_error)
@@ -155,11 +166,11 @@ def run_bot(settings: Settings, webhook: WebhookConfig | None = None, *,
         log.error("TELEGRAM_BOT_TOKEN is not set")
         return 2
     try:
-        engine = build_engine(settings.knowledge_dir, settings.intents_dir, None)
+        engine = build_engine(*source_dirs(settings), None)
     except Exception as error:  # noqa: BLE001 - KnowledgeError: a precise message for the admin
         log.error("cannot load the knowledge base:\n%s", error)
         return 1
-    stats = StatsStore(settings.data_dir).start()
+    stats = StatsStore(settings.data_dir, retention_days=settings.retention_days).start()
     app = build_application(settings, EngineRef(engine), stats, build_engine=build_engine)
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     try:

@@ -9,6 +9,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from ..reply import Reply, Suggestion
+from .feedback import with_feedback
 from .render import Outgoing, decode_choice, keyboard, render, render_text
 from .services import is_group, services, session_id
 
@@ -95,7 +96,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         reply = svc.engine.reply(session_id(chat, user), text)
     svc.record(user, reply, text)
-    await send(message, render(reply), quote=group)
+    await send(message, with_feedback(reply, render(reply), svc.answers, text), quote=group)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,7 +119,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply = svc.engine.choose(session_id(update.effective_chat, update.effective_user), *choice)
     svc.record(update.effective_user, reply, None)
     await query.answer()
-    outgoing = render(reply)
+    outgoing = with_feedback(reply, render(reply), svc.answers, None)
     message = query.message
     if isinstance(message, Message):
         try:

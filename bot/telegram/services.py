@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -11,10 +13,12 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from ..config import Settings
+from ..knowledge.versions import Files, VersionStore, read_tree
 from ..reply import Reply
 from ..stats import StatsStore
 
 SERVICES_KEY = "loanbot.services"
+MEMO_SIZE = 20_000
 
 
 class EngineLike(Protocol):
@@ -41,11 +45,46 @@ class EngineRef:
         self.engine = engine
 
 
+def source_dirs(settings: Settings) -> tuple[Path, Path]:
+    """Where the engine is loaded from at start: the live version under BOT_DATA_DIR when there is one (the
+    last change that went live), else the configured knowledge/ and intents/ folders."""
+    current = VersionStore(settings.data_dir).current()
+    if current is not None:
+        return current.knowledge_dir, current.intents_dir
+    return settings.knowledge_dir, settings.intents_dir
+
+
 def default_builder(knowledge_dir: Path, intents_dir: Path, previous: Any = None) -> EngineLike:
     """``bot.engine.build_engine``, imported when first needed."""
     from ..engine import build_engine
 
     return build_engine(knowledge_dir, intents_dir, previous)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What a feedback press refers to: the intent and the question (kept in memory only, masked when stored)."""
+
+    intent: str
+    question: str | None
+
+
+class AnswerMemo:
+    """The last ``MEMO_SIZE`` answers by token, so a 👎 can put its question into /review."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Answered] = OrderedDict()
+
+    def add(self, intent: str, question: str | None) -> str:
+        token = secrets.token_hex(4)
+        self._items[token] = Answered(intent, question)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Answered | None:
+        return self._items.get(token)
 
 
 @dataclass
@@ -57,6 +96,22 @@ class Services:
     stats: StatsStore | None
     build_engine: EngineBuilder = default_builder
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    answers: AnswerMemo = field(default_factory=AnswerMemo)  # for feedback buttons
+    versions: VersionStore = field(init=False)
+    baseline: Files = field(init=False)  # the files the engine was started from (version 1 at the first change)
+
+    def __post_init__(self) -> None:
+        self.versions = VersionStore(self.settings.data_dir)
+        try:
+            self.baseline = read_tree(*source_dirs(self.settings))
+        except OSError:
+            self.baseline = {}
+
+    def admin_hash(self, user_id: int | None) -> str:
+        """The admin as stored with versions: the statistics' salted user hash, never the id."""
+        if self.stats is not None and self.stats.enabled:
+            return self.stats.user_hash(user_id)[:12]
+        return "-"
 
     @property
     def engine(self) -> EngineLike:

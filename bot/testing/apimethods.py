@@ -10,8 +10,8 @@ from typing import Any, Iterator
 import aiohttp
 
 from . import updates as build
-from .apitypes import (DEFAULT_EXCLUDED, NOT_MODIFIED, SECRET, ApiError, Params, SentMessage, bool_param, int_param,
-                       update_type)
+from .apitypes import (DEFAULT_EXCLUDED, NOT_MODIFIED, SECRET, ApiError, Params, SentDocument, SentMessage, bool_param,
+                       int_param, update_type)
 from .tghtml import HtmlError, parse_html, utf16_len
 
 
@@ -41,6 +41,8 @@ class BotApiMethods:
     _closing: bool
     _client: aiohttp.ClientSession | None
     _delivery: "asyncio.Task[None] | None"
+    documents: list[SentDocument]
+    _files: dict[str, tuple[str, bytes]]
 
     def _signal(self) -> None: ...
     def _bot_user(self) -> dict[str, Any]: ...
@@ -271,6 +273,40 @@ class BotApiMethods:
             if self._last_error:
                 info["last_error_date"], info["last_error_message"] = self._last_error
         return info
+
+    def _store_file(self, data: bytes, prefix: str = "doc") -> tuple[str, str]:
+        """Keep ``data`` downloadable (getFile + /file/bot<token>/<path>); its (file_id, file_path)."""
+        number = len(self._files) + 1
+        file_id, path = f"BQAC{prefix}{number:04d}", f"documents/file_{number}"
+        self._files[file_id] = (path, data)
+        return file_id, path
+
+    async def _m_getFile(self, p: Params) -> dict[str, Any]:
+        file_id = str(p.get("file_id") or "")
+        if file_id not in self._files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, data = self._files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path}
+
+    async def _m_sendDocument(self, p: Params) -> dict[str, Any]:
+        chat_id = self._chat_id(p)
+        upload = p.get("document")
+        if not isinstance(upload, dict):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        caption = str(p.get("caption") or "")
+        plain = self._text({"text": caption, "parse_mode": p.get("parse_mode")})[0] if caption.strip() else ""
+        file_id, _ = self._store_file(upload["data"], "sent")
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "from": self._bot_user(), "chat": self._chat(chat_id),
+            "date": build.now(), "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                                              "file_name": upload["file_name"], "file_size": len(upload["data"])}}
+        if plain:
+            message["caption"] = plain
+        self._messages[(chat_id, message["message_id"])] = message
+        self.documents.append(SentDocument(chat_id, upload["file_name"], upload["data"], plain))
+        self._sent.append(SentMessage("sendDocument", chat_id, message["message_id"], caption, plain,
+                                      p.get("parse_mode") or None, None, None, p))
+        return message
 
     async def _m_sendChatAction(self, p: Params) -> bool:
         self.chat_actions.append((self._chat_id(p), str(p.get("action", ""))))

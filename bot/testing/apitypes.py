@@ -70,6 +70,16 @@ class SentMessage:
         return out
 
 
+@dataclass(frozen=True)
+class SentDocument:
+    """A file the bot sent with ``sendDocument``."""
+
+    chat_id: int
+    file_name: str
+    data: bytes = field(repr=False)
+    caption: str
+
+
 @dataclass
 class Failure:
     status: int

@@ -26,9 +26,10 @@ from aiohttp import web
 
 from . import updates as build
 from .apimethods import BotApiMethods
-from .apitypes import DEFAULT_DESCRIPTIONS, JSON_PARAMS, TOKEN, ApiCall, ApiError, Failure, Params, SentMessage
+from .apitypes import (DEFAULT_DESCRIPTIONS, JSON_PARAMS, TOKEN, ApiCall, ApiError, Failure, Params, SentDocument,
+                       SentMessage)
 
-__all__ = ["ApiCall", "ApiError", "FakeBotApi", "SentMessage", "main", "serve"]
+__all__ = ["ApiCall", "ApiError", "FakeBotApi", "SentDocument", "SentMessage", "main", "serve"]
 
 
 class FakeBotApi(BotApiMethods):
@@ -47,6 +48,8 @@ class FakeBotApi(BotApiMethods):
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self._sent: list[SentMessage] = []
+        self.documents: list[SentDocument] = []
+        self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self._updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1)  # update ids
         self._message_ids = itertools.count(1)
@@ -71,7 +74,7 @@ class FakeBotApi(BotApiMethods):
             name.lower(): getattr(self, f"_m_{name}") for name in (
                 "getMe", "getUpdates", "sendMessage", "editMessageText", "editMessageReplyMarkup",
                 "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands", "setWebhook",
-                "deleteWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut")}
+                "deleteWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut", "getFile", "sendDocument")}
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> "FakeBotApi":
@@ -80,6 +83,7 @@ class FakeBotApi(BotApiMethods):
         self._changed = asyncio.Event()
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_post("/_test/message", self._test_message)
         app.router.add_post("/_test/callback", self._test_callback)
         app.router.add_get("/_test/sent", self._test_sent)
@@ -155,8 +159,17 @@ class FakeBotApi(BotApiMethods):
     def push_voice(self, chat_id: int, user_id: int, **kw: Any) -> dict[str, Any]:
         return self.push_message(chat_id, user_id, voice=build.voice(), **kw)
 
-    def push_document(self, chat_id: int, user_id: int, **kw: Any) -> dict[str, Any]:
-        return self.push_message(chat_id, user_id, document=build.document(), **kw)
+    def push_document(self, chat_id: int, user_id: int, file_name: str | None = None, content: bytes | None = None,
+                      *, caption: str | None = None, file_size: int | None = None, **kw: Any) -> dict[str, Any]:
+        """Queue a document message; with ``content`` the bot can download it (getFile)."""
+        if content is None:
+            document = build.document(file_name or "资料.pdf")
+        else:
+            file_id, _ = self._store_file(content)
+            document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name or "file",
+                        "mime_type": "application/x-yaml", "file_size": len(content) if file_size is None else file_size}
+        extra = {"caption": caption} if caption else {}
+        return self.push_message(chat_id, user_id, document=document, **extra, **kw)
 
     def push_edited_text(self, chat_id: int, user_id: int, message_id: int, text: str, *,
                          chat_type: str = "private") -> dict[str, Any]:
@@ -187,6 +200,10 @@ class FakeBotApi(BotApiMethods):
     def sent(self, chat_id: int | None = None) -> list[SentMessage]:
         """Successful sendMessage / editMessageText calls, oldest first (optionally of one chat)."""
         return [s for s in self._sent if chat_id is None or s.chat_id == chat_id]
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """A message as it is now (after edits), or None."""
+        return self._messages.get((chat_id, message_id))
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
@@ -292,6 +309,14 @@ class FakeBotApi(BotApiMethods):
         return message
 
     # ------------------------------------------------------------------ HTTP
+    async def _download(self, request: web.Request) -> web.Response:
+        if not TOKEN.match(request.match_info["token"]):
+            return web.Response(status=401)
+        found = next((data for path, data in self._files.values() if path == request.match_info["path"]), None)
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found, content_type="application/octet-stream")
+
     async def _handle(self, request: web.Request) -> web.Response:
         token, method = request.match_info["token"], request.match_info["method"]
         params: Params = {}
@@ -338,7 +363,11 @@ class FakeBotApi(BotApiMethods):
                 params.update(body)
             else:
                 form = await request.post()
-                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+                for key, value in form.items():
+                    if isinstance(value, str):
+                        params[key] = value
+                    else:  # an uploaded file (sendDocument)
+                        params[key] = {"file_name": value.filename, "data": value.file.read()}
         for name in JSON_PARAMS:
             if isinstance(params.get(name), str):
                 try:

@@ -13,6 +13,7 @@ from ..knowledge.validation import describe
 from ..knowledge.yamlio import display_path, read_yaml
 
 PLACEHOLDERS = ("{product}", "{product2}")
+LEARNED = "learned"  # top-level key of intents/learned.yaml: examples added from /review
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
@@ -58,6 +59,7 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
     problems: list[str] = []
     intents: list[Intent] = []
     origin: dict[str, str] = {}
+    learned: list[tuple[str, object]] = []  # (where, {intent id: [examples]}) from files admins teach through
     for path in files:
         where = display_path(path)
         try:
@@ -66,8 +68,10 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
             problems.extend(exc.problems)
             continue
         for key in data:
-            if key != "intents":
-                problems.append(f"{where}: 未知的顶层字段 {key!r}（应为 intents）")
+            if key == LEARNED:
+                learned.append((f"{where}: {LEARNED}", data[key]))
+            elif key != "intents":
+                problems.append(f"{where}: 未知的顶层字段 {key!r}（应为 intents 或 {LEARNED}）")
         entries = data.get("intents", [])
         if not isinstance(entries, list):
             problems.append(f"{where}: intents 应是一个列表")
@@ -88,6 +92,32 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
         for related in (*intent.related, *intent.absorbs, *([intent.otherwise] if intent.otherwise else [])):
             if related not in origin:
                 problems.append(f"{origin[intent.id]} ({intent.id}): related/otherwise: 未知的意图 {related!r}")
+    if not problems:
+        intents = _add_learned(intents, learned, problems)
     if problems:
         raise KnowledgeError(problems)
     return tuple(intents)
+
+
+def _add_learned(intents: list[Intent], learned: list[tuple[str, object]], problems: list[str]) -> list[Intent]:
+    """Merge ``learned: {intent id: [examples]}`` into the intents defined elsewhere (validated like them)."""
+    by_id = {intent.id: intent for intent in intents}
+    for where, entries in learned:
+        if not isinstance(entries, dict):
+            problems.append(f"{where}: 应是一个映射（意图 id: [例句...]）")
+            continue
+        for ident, examples in entries.items():
+            intent = by_id.get(str(ident))
+            if intent is None:
+                problems.append(f"{where}: 未知意图 {ident!r}（已知：{', '.join(sorted(by_id))}）")
+                continue
+            if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+                problems.append(f"{where}.{ident}: 应是例句（字符串）的列表")
+                continue
+            merged = {**intent.model_dump(), "examples": (*intent.examples, *(e for e in examples
+                                                                             if e not in intent.examples))}
+            try:
+                by_id[intent.id] = Intent.model_validate(merged)
+            except ValidationError as exc:
+                problems.extend(describe(exc, f"{where}.{ident}", merged))
+    return [by_id[intent.id] for intent in intents]
