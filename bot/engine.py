@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dialogue.answers import Composer
+from .dialogue.conditions import parse_stated
 from .dialogue.context import Context, SessionStore
 from .dialogue.policy import CONFIDENT_SCORE, FOLLOW_UP_RESIDUE, INTENT_SLOTS, Decision, decide
 from .dialogue.slots import Slots
@@ -136,6 +137,8 @@ class Engine:
             slots = Slots(**{**slots.__dict__, "advice": True})
             if intent not in SMALLTALK:
                 intent = "compare" if len(products) != 1 else intent
+        if stated := parse_stated(parse.folded):
+            slots = Slots(**{**slots.__dict__, "stated": stated})  # 实名4个月, 每周3笔 … for a verdict
         return self._respond(session, intent, products, slots, context, confidence, parse.folded)
 
     def _respond(self, session: str, intent: str, products: tuple[str, ...], slots: Slots, context: Context,
@@ -152,9 +155,9 @@ class Engine:
             self.sessions.put(session, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons)))
             return Reply(f"你想了解哪个产品的{spec.title}？{names}，点下面的按钮或直接回复产品名。", kind="clarify",
                          intent=intent, confidence=confidence, suggestions=buttons)
-        text, sources = self.composer.compose(intent, products, slots, spec.title)
-        return Reply(text, kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),
-                     confidence=confidence, sources=sources)
+        composed = self.composer.compose(intent, products, slots, spec.title)
+        return Reply(kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),
+                     confidence=confidence, **composed.fields())  # type: ignore[arg-type]
 
     def _suggest(self, session: str, parse: Parse, context: Context, decision: Decision) -> Reply:
         product = (parse.entities.products or context.products or (None,))[0]

@@ -81,12 +81,14 @@ def test_should_i_borrow_gets_comparison_and_never_a_recommendation(engine: Engi
 # ---------------------------------------------------------------- calculations (hand-checked)
 
 def test_interest_range_for_a_range_rate(engine: Engine) -> None:
-    text = ask(engine, "微粒贷借10000元用30天利息多少").text
+    reply = ask(engine, "微粒贷借10000元用30天利息多少")
+    assert reply.text.startswith("微粒贷借1万元用30天：利息约60–150元")  # the answer first, in whole yuan
+    text = reply.full
     assert "60.00元–150.00元" in text and "本金 × 日利率 × 天数" in text and "假设" in text
 
 
 def test_interest_with_chinese_numerals(engine: Engine) -> None:
-    text = ask(engine, "借呗借一万五用30天多少利息").text
+    text = ask(engine, "借呗借一万五用30天多少利息").full
     assert "67.50元–270.00元" in text  # 15000 × 0.015% × 30 and × 0.06% × 30
 
 
@@ -112,7 +114,10 @@ def test_prepayment_cost_beside_a_free_product(engine: Engine) -> None:
 
 
 def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:
-    text = ask(engine, "微粒贷借1万分12期每月还多少").text
+    reply = ask(engine, "微粒贷借1万分12期每月还多少")
+    assert reply.text.startswith("微粒贷借1万元分12期（等额本息）：每月约866–917元，总利息约394–1,002元")
+    assert len(reply.text.split("\n\n来源")[0].split("\n")) <= 8 and reply.detail_label == "详细计算"
+    text = reply.full
     assert "每月916.80元，总利息1,001.60元" in text  # 1.5 %/month = 0.05 %/day × 30
     assert "18.00%" in text and "IRR×12" in text and "〔2021〕第3号" in text
     assert "首月983.33元" in text and "845.83元" in text and "总利息975.00元" in text
@@ -120,8 +125,8 @@ def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:
 
 
 def test_score_compared_with_requirement(engine: Engine) -> None:
-    assert "低于" in ask(engine, "我芝麻分580能开借呗吗").text  # needs 600
-    assert "达到" in ask(engine, "我芝麻分580能用WE2000吗", "b").text  # needs 550
+    assert "不够借呗（≥600分，差20分）" in ask(engine, "我芝麻分580能开借呗吗").text  # needs 600
+    assert "够WE2000（≥550分）" in ask(engine, "我芝麻分580能用WE2000吗", "b").text  # needs 550
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -136,13 +141,13 @@ def test_follow_up_with_only_an_amount(engine: Engine) -> None:
     ask(engine, "微粒贷借1万用30天多少利息")
     reply = ask(engine, "如果借2万呢")
     assert (reply.intent, reply.products) == ("interest_cost", ("weilidai",))
-    assert "120.00元–300.00元" in reply.text  # 20000 × 30 days, term kept
+    assert "120.00元–300.00元" in reply.full  # 20000 × 30 days, term kept
 
 
 def test_follow_up_with_only_a_term(engine: Engine) -> None:
     ask(engine, "微粒贷借1万用30天多少利息")
     reply = ask(engine, "60天呢")
-    assert "120.00元–300.00元" in reply.text  # 10000 × 60 days, amount kept
+    assert "120.00元–300.00元" in reply.full  # 10000 × 60 days, amount kept
 
 
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .conditions import Stated
+
 
 @dataclass(frozen=True)
 class Slots:
@@ -14,3 +16,4 @@ class Slots:
     repay_day: int | None = None
     score: int | None = None
     advice: bool = False  # the user asks which to borrow / whether to borrow
+    stated: Stated = Stated()  # the user's own conditions (实名月数, 交易笔数, 持仓) for an eligibility verdict

@@ -70,7 +70,7 @@ class FakeBotApi(BotApiMethods):
         self._methods: dict[str, Callable[[Params], Awaitable[Any]]] = {
             name.lower(): getattr(self, f"_m_{name}") for name in (
                 "getMe", "getUpdates", "sendMessage", "editMessageText", "editMessageReplyMarkup",
-                "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands", "setWebhook",
+                "answerCallbackQuery", "sendPhoto", "sendDocument", "setMyCommands", "deleteMyCommands", "getMyCommands", "setWebhook",
                 "deleteWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut")}
 
     # ------------------------------------------------------------------ lifecycle
@@ -338,7 +338,12 @@ class FakeBotApi(BotApiMethods):
                 params.update(body)
             else:
                 form = await request.post()
-                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+                for key, value in form.items():
+                    if isinstance(value, str):
+                        params[key] = value
+                    elif isinstance(value, web.FileField):  # an uploaded photo or document
+                        params[key] = {"filename": value.filename, "content_type": value.content_type,
+                                       "data": value.file.read()}
         for name in JSON_PARAMS:
             if isinstance(params.get(name), str):
                 try:
