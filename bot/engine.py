@@ -150,10 +150,9 @@ class Engine:
         if intent in SMALLTALK:
             return Reply(self._smalltalk(intent), kind="smalltalk", intent=intent, confidence=confidence)
         if spec.product_scope == "per_product" and not products and intent in ASK_PRODUCT:
-            names = "、".join(p.name for p in self.kb.loan_products)
             buttons = tuple(Suggestion(f"{p.name}的{spec.title}", intent, p.id) for p in self.kb.loan_products)
             self.sessions.put(session, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons)))
-            return Reply(f"你想了解哪个产品的{spec.title}？{names}，点下面的按钮或直接回复产品名。", kind="clarify",
+            return Reply(f"你想了解哪个产品的{spec.title}？点下面的按钮或直接回复产品名。", kind="clarify",
                          intent=intent, confidence=confidence, suggestions=buttons)
         composed = self.composer.compose(intent, products, slots, spec.title)
         return Reply(kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),

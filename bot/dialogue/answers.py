@@ -2,6 +2,7 @@
 calculations with their formula and assumptions, and a closing caution."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
@@ -78,20 +79,25 @@ def pct(fraction: Decimal) -> str:
     return calc.percent_trim(fraction)
 
 
-def approx(value: Decimal) -> str:
-    """Whole yuan for a headline: 3386.03 → 3,386."""
-    return f"{int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
-
-
-def span(values: list[Decimal], show: Callable[[Decimal], str]) -> str:
-    """``a–b`` (or ``a`` when both ends are the same figure)."""
-    shown = list(dict.fromkeys(show(v) for v in values))
-    return "–".join(shown)
+def approx(values: list[Decimal]) -> str:
+    """Headline figures, ``a–b``: whole yuan when the larger is 100 or more (3386.03 → 3,386), else to the fen
+    without trailing zeros (4.50 → 4.5); one figure when both ends agree."""
+    whole = max(values) >= 100
+    shown = [f"{int(v.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}" if whole else f"{calc.fen(v).normalize():f}"
+             for v in values]
+    return "–".join(dict.fromkeys(shown))
 
 
 def wan(amount: Decimal) -> str:
     """借2万 rather than 借20,000.00元 in a headline."""
     return f"{num(amount)}元" if amount == amount.to_integral() else money(amount)
+
+
+def labelled(label: str | None, text: str) -> str:
+    """``label：text`` unless the text already starts with (most of) its label: no "最高额度：最高额度20万元"."""
+    if not label or os.path.commonprefix([label, text])[:2] == label[:2]:
+        return text
+    return f"{label}：{text}"
 
 
 def condition(fact: Fact) -> str:
@@ -201,8 +207,7 @@ class Composer:
         return products or tuple(p.id for p in self.kb.loan_products)
 
     def _fact_line(self, fact: Fact, with_label: bool = False) -> str:
-        prefix = f"{fact.label}：" if with_label and fact.label and not fact.text.startswith(fact.label) else ""
-        return f"• {prefix}{fact.text}"
+        return f"• {labelled(fact.label if with_label else None, fact.text)}"
 
     def _conflicts(self, draft: Draft) -> list[str]:
         seen: set[str] = set()
@@ -288,7 +293,7 @@ class Composer:
                 draft.short(f"【{self.name(pid)}】" + " · ".join(condition(f) for f in facts))
             draft.add(f"【{self.name(pid)}】资料列出的申请条件：")
             for fact in facts:
-                draft.add(f"• {TOPIC_LABELS[fact.topic]}：{condition(fact)}", fact)
+                draft.add(f"• {condition(fact)}", fact)
             for fact in self.kb.find(pid, "application")[:1]:
                 draft.add(f"• {fact.text}", fact)
         if not given:
@@ -467,7 +472,7 @@ class Composer:
             shown = "–".join(money(c) for c in costs)
             rates = "–".join(pct(r) for r in bounds)
             draft.add(f"• {self.name(pid)}（日利率{rates}）：{shown}", *facts)
-            draft.lead(f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{span(costs, approx)}元（日利率{rates}）")
+            draft.lead(f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{approx(costs)}元（日利率{rates}）")
             self._note_amount(pid, amount, draft)
             drawn.append(pid)
         draft.add("假设：" + "；".join(assumed + ["按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
@@ -523,8 +528,8 @@ class Composer:
                 draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
                           f"总利息{money(principal.total_interest)}")
                 draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{calc.percent(apr)}")
-            payments = span([e.first_payment for e in evens], approx)
-            interest = span([e.total_interest for e in evens], approx)
+            payments = approx([e.first_payment for e in evens])
+            interest = approx([e.total_interest for e in evens])
             draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
                        f"总利息约{interest}元（日利率{'–'.join(pct(r) for r in bounds)}）")
             plans.append(figures.PlanSpec(pid, amount, months, "equal_instalment", bounds[-1]))
@@ -533,7 +538,7 @@ class Composer:
         draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
                                                 "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
         if aprs:
-            draft.short(f"年化约{span(sorted(aprs), calc.percent)}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
+            draft.short(f"年化约{'–'.join(dict.fromkeys(calc.percent(a) for a in sorted(aprs)))}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
         draft.short("假设：" + "；".join(assumed + ["资料没写实际提供哪种分期方式，这里按公式演示"]) + "。")
         draft.label = CALCULATION
         if len(plans) == 1:
@@ -560,12 +565,16 @@ class Composer:
             bounds, facts = self.daily_bounds(pid)
             costs = [calc.overdue_penalty(amount, r, value.times, days) for r in bounds]
             fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
+            draft.lead(f"{self.name(pid)}逾期{wan(amount)}{days}天：罚息约{approx(costs)}元"
+                       + ("，另有违约金" if value.late_fee else ""))
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
         if not compute:
             draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
         else:
             draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
+            draft.short("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数，只按逾期金额计，不含正常利息。")
+            draft.label = CALCULATION
 
     def _prepayment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         wanted = self._per_product(products)
@@ -622,7 +631,13 @@ class Composer:
             draft.add(f"【{product.name}】{product.summary}")
             for topic in ("platform", "positioning", "zhima_requirement", "max_amount", "daily_rate", "annual_rate"):
                 for fact in self.kb.find(pid, topic)[:1]:
-                    draft.add(f"• {TOPIC_LABELS[topic]}：{fact.text}", fact)
+                    draft.add(f"• {labelled(TOPIC_LABELS[topic], fact.text)}", fact)
+            if len(self._per_product(products)) > 1:  # one product fits a screen; several get two lines each
+                cells = [(prefix, self._cell(pid, t, draft)) for t, prefix in
+                         (("zhima_requirement", "芝麻分"), ("max_amount", "最高"), ("daily_rate", "日利率"))]
+                draft.short(f"【{product.name}】{product.summary}")
+                draft.short("  " + " · ".join(f"{prefix}{cell}" for prefix, cell in cells if cell))
+        draft.label = MORE
 
     COMPARE_ROWS = ("platform", "zhima_requirement", "max_amount", "daily_rate", "annual_rate", "overdue_penalty",
                     "prepayment_fee", "real_name_months", "asset_proof")
@@ -646,19 +661,23 @@ class Composer:
         chosen = products if len(products) >= 2 else tuple(p.id for p in self.kb.loan_products)
         cells = {p: {t: self._cell(p, t, draft) for t in self.COMPARE_ROWS} for p in chosen}
         names = [self.name(p) for p in chosen]
-        if slots.advice:
-            draft.lead("我不能替你做决定：借不借、借哪一个，要看你的用途、还款能力和实际拿到的利率。")
         joined = " vs ".join
-        draft.lead(f"{joined(names)}：日利率{joined(cells[p]['daily_rate'] or '未提及' for p in chosen)}；"
-                   f"最高额度{joined(cells[p]['max_amount'] or '未提及' for p in chosen)}")
+        if slots.advice:  # the blocks below are the comparison
+            draft.lead("我不能替你做决定：借不借、借哪一个，要看你的用途、还款能力和实际拿到的利率。")
+        else:
+            draft.lead(f"{joined(names)}：日利率{joined(cells[p]['daily_rate'] or '未提及' for p in chosen)}；"
+                       f"最高额度{joined(cells[p]['max_amount'] or '未提及' for p in chosen)}")
         short = (("platform", ""), ("zhima_requirement", "芝麻分"), ("max_amount", "最高"))
         for pid in chosen:
             c = cells[pid]
             first = " · ".join(f"{prefix}{c[t]}" for t, prefix in short if c[t])
             rate = f"日利率{c['daily_rate']}" + (f"（年化{c['annual_rate']}）" if c["annual_rate"] else "")
             second = " · ".join(x for x in (rate, f"提前还款{c['prepayment_fee']}" if c["prepayment_fee"] else "") if x)
-            draft.short(f"【{self.name(pid)}】{first}")
-            draft.short(f"  {second}")
+            if slots.advice:  # a short neutral comparison: one line per product
+                draft.short(f"【{self.name(pid)}】{first} · 日利率{c['daily_rate']}")
+            else:
+                draft.short(f"【{self.name(pid)}】{first}")
+                draft.short(f"  {second}")
             draft.add(f"【{self.name(pid)}】")
             for topic in self.COMPARE_ROWS:
                 draft.add(f"• {TOPIC_LABELS[topic]}：{c[topic] or '资料未提及'}")
