@@ -64,3 +64,13 @@ def test_run_without_token_starts_the_console_chat() -> None:
     done = run("run", stdin="你好\n")
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN" in done.stdout and "你好！" in done.stdout
+
+
+def test_ask_full_prints_the_full_version_and_json_keeps_its_fields() -> None:
+    short = run("ask", "借呗借两万分6期每月还多少")
+    full = run("ask", "--full", "借呗借两万分6期每月还多少")
+    assert short.stdout.split("\n")[0] == full.stdout.split("\n")[0]  # the same answer first
+    assert "等额本金" not in short.stdout and "等额本金：首月3,423.33元" in full.stdout
+    data = json.loads(run("ask", "--json", "借呗借两万分6期每月还多少").stdout)
+    assert {"text", "intent", "products", "confidence", "suggestions", "sources", "kind"} <= set(data)
+    assert data["detail"].endswith(data["text"].split("\n\n来源：")[1]) and data["figure"].startswith("i:jiebei:")
