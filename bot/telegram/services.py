@@ -93,7 +93,7 @@ class ShownReplies:
     Bounded (oldest dropped): a button under a forgotten message answers that it expired.
     """
 
-    def __init__(self, size: int = 5000) -> None:
+    def __init__(self, size: int = 2000) -> None:
         self.size = size
         self._replies: OrderedDict[tuple[int, int], Reply] = OrderedDict()
 
