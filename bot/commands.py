@@ -33,14 +33,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(json.dumps({"error": f"bad request line: {exc}"}, ensure_ascii=False), flush=True)
                 continue
             reply = engine.reply(session, text)
-            print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else reply.text, flush=True)
+            print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else _text(reply, args.full), flush=True)
         return 0
     if args.explain:
         print(engine.explain("cli", args.question))
         return 0
     reply = engine.reply("cli", args.question)
-    print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) if args.json else reply.text)
+    print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) if args.json else _text(reply, args.full))
     return 0
+
+
+def _text(reply, full: bool) -> str:  # noqa: ANN001
+    return reply.full if full else reply.text
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -106,6 +110,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ask = sub.add_parser("ask", help="answer one question ('-' reads JSON lines from stdin)")
     ask.add_argument("--json", action="store_true", help="print the structured reply as JSON")
     ask.add_argument("--explain", action="store_true", help="print how the question was understood and decided")
+    ask.add_argument("--full", action="store_true", help="print the full version (every method, bound, condition)")
     ask.add_argument("question", help="the question, or - for JSON lines {\"session\", \"text\"} on stdin")
     ask.set_defaults(func=cmd_ask)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dialogue.answers import Composer
+from .dialogue.conditions import parse_stated
 from .dialogue.context import Context, SessionStore
 from .dialogue.policy import CONFIDENT_SCORE, FOLLOW_UP_RESIDUE, INTENT_SLOTS, Decision, decide
 from .dialogue.slots import Slots
@@ -34,6 +35,8 @@ _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
 MIN_CLAUSE_RESIDUE = 3
+# What makes a clause a question of its own
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked  # a clause with less own wording than this ("有吗") is not a question of its own
 
 
@@ -185,6 +188,8 @@ class Engine:
             slots = Slots(**{**slots.__dict__, "advice": True})
             if intent not in SMALLTALK:
                 intent = "compare" if len(products) != 1 else intent
+        if stated := parse_stated(parse.folded):
+            slots = Slots(**{**slots.__dict__, "stated": stated})  # 实名4个月, 每周3笔 … for a verdict
         intent = self._needed(intent, slots, parse.entities.unstated)
         asked = self._also(parse, intent) if not follow_up else ()  # the questions of the message, in order
         note = ""
@@ -213,6 +218,8 @@ class Engine:
             top = sub.top
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
+            if len(clauses) > 2 and not _QUESTION.search(clause):
+                continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions
             spec = self.understanding.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
                 continue
@@ -238,19 +245,22 @@ class Engine:
         if intent in SMALLTALK:
             return Reply(self._smalltalk(intent), kind="smalltalk", intent=intent, confidence=confidence)
         if spec.product_scope == "per_product" and not products and intent in ASK_PRODUCT:
-            names = "、".join(p.name for p in self.kb.loan_products)
             buttons = tuple(Suggestion(f"{p.name}的{spec.title}", intent, p.id) for p in self.kb.loan_products)
             self.sessions.put(session, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons)))
-            return Reply(f"你想了解哪个产品的{spec.title}？{names}，点下面的按钮或直接回复产品名。", kind="clarify",
+            return Reply(f"你想了解哪个产品的{spec.title}？点下面的按钮或直接回复产品名。", kind="clarify",
                          intent=intent, confidence=confidence, suggestions=buttons)
         parts = tuple((a, self.understanding.intents[a].title) for a in covered)
-        text, sources = self.composer.compose_many(parts, products, slots)
+        composed = self.composer.compose_many(parts, products, slots)
         head = [note] if note else []
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
             head += self._not_in_documents(missing, products)
-        return Reply("\n".join([*head, text]), kind="answer", intent=intent,
-                     products=products if spec.product_scope != "none" else (), confidence=confidence,
-                     sources=sources, also=tuple(a for a in asked if a != intent))
+        fields = composed.fields()
+        if head:
+            fields["text"] = "\n".join([*head, composed.text])
+            fields["detail"] = "\n".join([*head, composed.detail]) if composed.detail else None
+        return Reply(kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),
+                     confidence=confidence, also=tuple(a for a in asked if a != intent),
+                     **fields)  # type: ignore[arg-type]
 
     def _not_in_documents(self, specs: list[Intent], products: tuple[str, ...]) -> list[str]:
         """That the documents don't cover these topics for these products, and where to ask instead."""

@@ -52,9 +52,11 @@ def test_ask_json_lines_keep_context_per_session_in_order() -> None:
 
 
 def test_console_chat_answers_and_follows_up() -> None:
-    done = run("chat", stdin="介绍一下这个产品\n2\n微粒贷借1万用30天多少利息\n60天呢\n/quit\n")
+    done = run("chat", stdin="介绍一下这个产品\n2\n微粒贷借1万用30天多少利息\n详细\n60天呢\n详细\n/quit\n")
     assert done.returncode == 0, done.stderr
-    assert "60.00元–150.00元" in done.stdout and "120.00元–300.00元" in done.stdout
+    assert "利息约60–150元" in done.stdout and "回复“详细”看详细计算" in done.stdout
+    assert "60.00元–150.00元" in done.stdout and "120.00元–300.00元" in done.stdout  # the full versions
+    assert "回复编号" in done.stdout and "点下面的按钮" not in done.stdout
     assert "[2] 借呗的产品介绍" in done.stdout and "【借呗】" in done.stdout
 
 
@@ -62,3 +64,13 @@ def test_run_without_token_starts_the_console_chat() -> None:
     done = run("run", stdin="你好\n")
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN" in done.stdout and "你好！" in done.stdout
+
+
+def test_ask_full_prints_the_full_version_and_json_keeps_its_fields() -> None:
+    short = run("ask", "借呗借两万分6期每月还多少")
+    full = run("ask", "--full", "借呗借两万分6期每月还多少")
+    assert short.stdout.split("\n")[0] == full.stdout.split("\n")[0]  # the same answer first
+    assert "等额本金" not in short.stdout and "等额本金：首月3,423.33元" in full.stdout
+    data = json.loads(run("ask", "--json", "借呗借两万分6期每月还多少").stdout)
+    assert {"text", "intent", "products", "confidence", "suggestions", "sources", "kind"} <= set(data)
+    assert data["detail"].endswith(data["text"].split("\n\n来源：")[1]) and data["figure"].startswith("i:jiebei:")

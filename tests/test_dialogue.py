@@ -73,20 +73,23 @@ def test_no_product_for_an_overview_asks_back_with_buttons(engine: Engine) -> No
 def test_should_i_borrow_gets_comparison_and_never_a_recommendation(engine: Engine) -> None:
     reply = ask(engine, "借呗和微粒贷我该借哪个")
     assert reply.intent == "compare" and "不能替你做决定" in reply.text
-    assert "最高额度" in reply.text and "借呗" in reply.text and "微粒贷" in reply.text
-    assert not re.search(r"(建议|推荐)(你)?(借|选)(呗|微粒贷|借呗|WE2000)", reply.text)
+    assert reply.text.startswith("我不能替你做决定") and "最高30万元" in reply.text and "最高20万元" in reply.text
+    assert "最高额度" in reply.full  # the full comparison one tap away
+    assert not re.search(r"(建议|推荐)(你)?(借|选)(呗|微粒贷|借呗|WE2000)", reply.full)
     assert reply.text.endswith(CAUTION)
 
 
 # ---------------------------------------------------------------- calculations (hand-checked)
 
 def test_interest_range_for_a_range_rate(engine: Engine) -> None:
-    text = ask(engine, "微粒贷借10000元用30天利息多少").text
+    reply = ask(engine, "微粒贷借10000元用30天利息多少")
+    assert reply.text.startswith("微粒贷借1万元用30天：利息约60–150元")  # the answer first, in whole yuan
+    text = reply.full
     assert "60.00元–150.00元" in text and "本金 × 日利率 × 天数" in text and "假设" in text
 
 
 def test_interest_with_chinese_numerals(engine: Engine) -> None:
-    text = ask(engine, "借呗借一万五用30天多少利息").text
+    text = ask(engine, "借呗借一万五用30天多少利息").full
     assert "67.50元–270.00元" in text  # 15000 × 0.015% × 30 and × 0.06% × 30
 
 
@@ -96,12 +99,12 @@ def test_amount_above_the_maximum_gets_the_maximum_not_a_calculation(engine: Eng
 
 
 def test_overdue_penalty_with_late_fee(engine: Engine) -> None:
-    text = ask(engine, "借呗逾期5000元10天罚息多少").text
+    text = ask(engine, "借呗逾期5000元10天罚息多少").full
     assert "11.25元–45.00元" in text and "违约金" in text  # 5000 × 0.015%/0.06% × 1.5 × 10
 
 
 def test_overdue_penalty_we2000_double(engine: Engine) -> None:
-    text = ask(engine, "WE2000逾期2000元10天要交多少罚息").text
+    text = ask(engine, "WE2000逾期2000元10天要交多少罚息").full
     assert "20.00元" in text  # 2000 × 0.05% × 2 × 10
 
 
@@ -112,7 +115,10 @@ def test_prepayment_cost_beside_a_free_product(engine: Engine) -> None:
 
 
 def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:
-    text = ask(engine, "微粒贷借1万分12期每月还多少").text
+    reply = ask(engine, "微粒贷借1万分12期每月还多少")
+    assert reply.text.startswith("微粒贷借1万元分12期（等额本息）：每月约866–917元，总利息约394–1,002元")
+    assert len(reply.text.split("\n\n来源")[0].split("\n")) <= 8 and reply.detail_label == "详细计算"
+    text = reply.full
     assert "每月916.80元，总利息1,001.60元" in text  # 1.5 %/month = 0.05 %/day × 30
     assert "18.00%" in text and "IRR×12" in text and "〔2021〕第3号" in text
     assert "首月983.33元" in text and "845.83元" in text and "总利息975.00元" in text
@@ -120,8 +126,8 @@ def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:
 
 
 def test_score_compared_with_requirement(engine: Engine) -> None:
-    assert "低于" in ask(engine, "我芝麻分580能开借呗吗").text  # needs 600
-    assert "达到" in ask(engine, "我芝麻分580能用WE2000吗", "b").text  # needs 550
+    assert "不够借呗（≥600分，差20分）" in ask(engine, "我芝麻分580能开借呗吗").text  # needs 600
+    assert "够WE2000（≥550分）" in ask(engine, "我芝麻分580能用WE2000吗", "b").text  # needs 550
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -136,13 +142,13 @@ def test_follow_up_with_only_an_amount(engine: Engine) -> None:
     ask(engine, "微粒贷借1万用30天多少利息")
     reply = ask(engine, "如果借2万呢")
     assert (reply.intent, reply.products) == ("interest_cost", ("weilidai",))
-    assert "120.00元–300.00元" in reply.text  # 20000 × 30 days, term kept
+    assert "120.00元–300.00元" in reply.full  # 20000 × 30 days, term kept
 
 
 def test_follow_up_with_only_a_term(engine: Engine) -> None:
     ask(engine, "微粒贷借1万用30天多少利息")
     reply = ask(engine, "60天呢")
-    assert "120.00元–300.00元" in reply.text  # 10000 × 60 days, amount kept
+    assert "120.00元–300.00元" in reply.full  # 10000 × 60 days, amount kept
 
 
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
@@ -206,3 +212,45 @@ def test_an_uncovered_name_beside_a_covered_product_is_still_answered(engine: En
     assert ask(engine, "借呗日利率多少", "o").intent == "rates"
     assert ask(engine, "房贷呢", "o").kind == "not_understood"  # a follow-up to a product we don't cover
     assert ask(engine, "那微粒贷呢", "o").intent == "rates"  # ... and the conversation goes on
+
+
+# ---------------------------------------------------------------- phone-first: the answer in the first lines
+
+def first_screen(text: str) -> list[str]:
+    return text.split("\n\n来源：")[0].split("\n")
+
+
+def test_eligibility_verdict_checks_every_number_given_and_says_what_is_met_first(engine: Engine) -> None:
+    reply = ask(engine, "我芝麻分580，实名4个月，每周交易3笔，余额宝有2万，能申请哪个")
+    lines = first_screen(reply.text)
+    assert lines[0].startswith("按你给的条件，资料所列门槛都达到的：WE2000")
+    assert "借呗（芝麻分580、实名4个月）" in lines[0]
+    assert "• 芝麻分580：够WE2000（≥550分）；不够借呗（≥600分，差20分）；微粒贷不强制看芝麻分" in lines
+    assert "• 实名4个月：够WE2000（>3个月）；不够微粒贷（>6个月）、借呗（>12个月）" in lines
+    assert any(line.startswith("• 每周3笔：够借呗（≥2笔/周）、WE2000（≥5笔/月，按周月折算）") for line in lines)
+    assert any(line.startswith("• 余额宝2万元：够借呗（余额宝持仓≥1万元）") for line in lines)
+    assert len(lines) <= 8 and reply.detail_label == "全部条件" and "余额宝持仓至少1万元" in reply.full
+
+
+def test_labels_do_not_repeat_themselves(engine: Engine) -> None:
+    for n, question in enumerate(["借呗介绍", "WE2000介绍", "借呗申请条件", "微粒贷风控", "借呗和微粒贷有什么区别"]):
+        for line in ask(engine, question, f"s{n}").full.split("\n"):
+            label, sep, rest = line.lstrip("• ").partition("：")
+            assert not (sep and 2 <= len(label) <= 8 and rest.startswith(label[:2])), (question, line)
+
+
+def test_comparison_fits_a_phone_and_advice_starts_by_declining(engine: Engine) -> None:
+    compared = ask(engine, "借呗和微粒贷有什么区别")
+    assert "｜" not in compared.full and compared.detail_label == "完整对比"
+    assert compared.text.startswith("借呗 vs 微粒贷：日利率0.015%–0.06% vs 0.02%–0.05%")
+    assert all(len(line) <= 60 for line in first_screen(compared.text)[1:])
+    advice = ask(engine, "我该借哪个", "b")
+    assert advice.text.startswith("我不能替你做决定") and len(first_screen(advice.text)) <= 8
+
+
+def test_short_and_full_versions_share_the_headline_and_the_footer(engine: Engine) -> None:
+    reply = ask(engine, "借呗借两万分6期每月还多少")
+    assert reply.detail and reply.text.split("\n")[0] == reply.detail.split("\n")[0]
+    assert reply.text.endswith(reply.footer) and reply.detail.endswith(reply.footer) and CAUTION in reply.footer
+    assert reply.figure == "i:jiebei:20000:6:ei:0.0006"
+    assert {"detail", "figure", "text", "sources"} <= set(reply.to_json())

@@ -32,7 +32,7 @@ CHAT_RATE = 20.0  # 200 replies take ~10 s
 # rate + 1 of them (both ends included). Arrival times at the server jitter a little around the send times.
 BURST, JITTER = 1, 1
 CALM_LATENCY = 1.5  # seconds from a calm chat's message to its reply
-AMOUNT = re.compile(r"借([\d,]+)\.00元")
+AMOUNT = re.compile(r"借([\d,]+)(?:\.00)?元")
 
 
 def question(n: int) -> str:

@@ -154,12 +154,12 @@ async def test_groups_only_when_mentioned_or_replied_to(env: Env) -> None:
 # ---------------------------------------------------------------- commands
 async def test_start_help_products_and_menus(env: Env) -> None:
     start = await env.ask("/start")
-    assert start.plain.startswith("你好！") and "微粒贷要芝麻分吗" in start.plain
+    assert start.plain.startswith("你好！") and ("微粒贷要芝麻分吗", "q|微粒贷要芝麻分吗") in start.buttons
     help_ = await env.ask("/help")
     assert "借呗借一万用30天多少利息" in help_.plain and "/products" in help_.plain
     products = await env.ask("/products")
     assert "• 微粒贷" in products.plain and "• WE2000" in products.plain
-    assert ("微粒贷介绍", "a|product_overview|weilidai") in products.buttons
+    assert ("微粒贷介绍", "n|product_overview|weilidai") in products.buttons
     assert (await env.ask("/frobnicate")).plain == handlers.UNKNOWN_COMMAND
     public = [c["command"] for c in env.api.commands_for()]
     assert public == ["start", "help", "products"]

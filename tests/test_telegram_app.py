@@ -99,3 +99,12 @@ def test_session_ids() -> None:
     assert session_id(Chat(-5, "group"), user) == "tg:-5:7"
     assert session_id(Chat(-100, "supergroup"), user) == "tg:-100:7"
     assert session_id(None, user) == "tg:user:7"
+
+
+def test_every_callback_prefix_is_distinct() -> None:
+    """Each kind of button has its own callback_data prefix, so no handler takes another's presses."""
+    from bot.telegram import admin, feedback, render, review
+
+    prefixes = [admin.UNDO_PREFIX, feedback.PREFIX, review.PREFIX, render.CHOICE_PREFIX, render.NEW_CHOICE_PREFIX,
+                render.EXAMPLE_PREFIX, render.DETAIL_PREFIX, render.CHART_PREFIX, render.CSV_PREFIX]
+    assert len(prefixes) == len(set(prefixes))

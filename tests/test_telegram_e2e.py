@@ -1,19 +1,24 @@
 """What a Telegram user sees: the real Application, the real engine and knowledge base, a fake Bot API (polling)."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
 from telegram.ext import Application
 
+from bot import calc, figures
 from bot.config import Settings
 from bot.engine import Engine, build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin, handlers
+from bot.telegram.render import COST_CHART, PLAN_CHART, PLAN_CSV
 from bot.telegram.services import EngineRef, SERVICES_KEY
 from bot.testing.botapi import FakeBotApi, SentMessage
 from bot.testing.harness import TEST_TOKEN, running_bot
@@ -87,7 +92,8 @@ async def test_suggestion_button_is_answered_in_place(env: Env) -> None:
     answered = (await env.api.wait_for_sent(USER, 2))[1]
     assert answered.method == "editMessageText" and answered.message_id == offer.message_id
     assert "借呗" in answered.plain and "等额本息" in answered.plain
-    assert [label for label, _ in answered.buttons] == ["👍 有帮助", "👎 没帮助"]  # suggestions gone, feedback added
+    assert not [d for _, d in answered.buttons if d and d.startswith("a|")]  # the suggestions are gone
+    assert [label for label, _ in answered.buttons][-2:] == ["👍 有帮助", "👎 没帮助"]  # feedback added
     assert len(env.api.callback_answers) == 1
     follow_up = await env.ask("那微粒贷呢")  # the button set the chat's context
     assert "微粒贷" in follow_up.plain and "等额本息" in follow_up.plain
@@ -110,12 +116,18 @@ async def test_edited_message_is_not_answered_twice(env: Env) -> None:
 
 async def test_start_help_and_products(env: Env) -> None:
     start = await env.ask("/start")
-    assert "微粒贷要芝麻分吗" in start.plain and "不构成财务建议" in start.plain
+    assert "不构成财务建议" in start.plain and len(start.plain.split("\n")) <= 4  # no run-on list of topics
+    examples = dict(start.buttons)
+    assert 3 <= len(examples) <= 5 and all(len(d.encode()) <= 64 for d in examples.values() if d)
+    env.api.push_callback(USER, USER, start.message_id, examples["微粒贷要芝麻分吗"])
+    tapped = (await env.api.wait_for_sent(USER, 2))[1]
+    assert tapped.method == "sendMessage" and says_not_required(tapped.plain)  # asked as if typed
     products = await env.ask("/products")
     assert all(f"• {name}" in products.plain for name in ("微粒贷", "借呗", "WE2000"))
-    env.api.push_callback(USER, USER, products.message_id, "a|product_overview|we2000")
-    overview = (await env.api.wait_for_sent(USER, 3))[2]
-    assert overview.method == "editMessageText" and "WE2000" in overview.plain and "来源：" in overview.plain
+    env.api.push_callback(USER, USER, products.message_id, "n|product_overview|we2000")
+    overview = (await env.api.wait_for_sent(USER, 4))[3]
+    assert overview.method == "sendMessage" and "WE2000" in overview.plain and "来源：" in overview.plain
+    assert not [s for s in env.api.sent(USER) if s.method == "editMessageText"]  # the list stays
 
 
 async def test_reload_by_non_admin_is_refused(env: Env) -> None:
@@ -157,3 +169,69 @@ async def test_admin_sees_stats_and_unanswered(env: Env) -> None:
     assert "已回答：1 / 1" in stats.plain and "未理解：1 / 1" in stats.plain
     missed = await env.ask("/unanswered", chat_id=ADMIN)
     assert "今天天气怎么样呀" in missed.plain
+
+
+# ---------------------------------------------------------------- phone-first answers, charts, CSV
+async def test_detail_button_edits_the_answer_in_place_and_back(env: Env) -> None:
+    short = await env.ask("借呗借两万分6期每月还多少")
+    first = short.plain.split("\n")[0]
+    assert first.startswith("借呗借2万元分6期（等额本息）：每月约3,386–3,546元")
+    assert short.text.startswith("<b>") and "<blockquote expandable>来源：" in short.text  # bold, boilerplate folded
+    assert "等额本金" not in short.plain  # the other method is one tap away
+    buttons = dict(short.buttons)
+    env.api.push_callback(USER, USER, short.message_id, buttons["详细计算"])
+    full = (await env.api.wait_for_sent(USER, 2))[1]
+    assert full.method == "editMessageText" and full.message_id == short.message_id
+    assert full.plain.split("\n")[0] == first and "等额本金：首月3,423.33元" in full.plain
+    assert "每月3,386.03元" in full.plain and "每月3,546.45元" in full.plain
+    env.api.push_callback(USER, USER, short.message_id, dict(full.buttons)["收起"])
+    back = (await env.api.wait_for_sent(USER, 3))[2]
+    assert back.method == "editMessageText" and back.plain == short.plain and back.buttons == short.buttons
+
+
+async def tap_figure(env: Env, answer: SentMessage, label: str) -> tuple[SentMessage, figures.Chart]:
+    """Press a figure button; the message sent and the chart data its spec stands for."""
+    data = dict(answer.buttons)[label]
+    before = len(env.api.sent(USER))
+    env.api.push_callback(USER, USER, answer.message_id, data)
+    sent = (await env.api.wait_for_sent(USER, before + 1))[before]
+    composer = env.engine.composer
+    return sent, figures.chart(data.partition("|")[2], composer.name, lambda pid: composer.daily_bounds(pid)[0])
+
+
+async def test_chart_button_sends_a_photo_drawn_from_the_figures_in_the_text(env: Env) -> None:
+    answer = await env.ask("借呗借两万分6期每月还多少")
+    photo, chart = await tap_figure(env, answer, PLAN_CHART)
+    assert photo.method == "sendPhoto" and photo.file and photo.file.startswith(b"\x89PNG")
+    assert isinstance(chart, figures.PlanChart)
+    detail = env.engine.reply("check", "借呗借两万分6期每月还多少").full
+    # the drawn plan is the upper bound shown in the text: the same payment and total interest
+    assert f"每月{calc.yuan(chart.schedule.first_payment)}元，总利息{calc.yuan(chart.schedule.total_interest)}元" \
+        in detail
+    assert f"{int(chart.schedule.first_payment.quantize(Decimal(1))):,}元" in answer.plain.split("\n")[0]
+    assert sum(r.principal for r in chart.rows) == Decimal(20000)
+    assert calc.yuan(chart.total_interest) in photo.plain and "日利率0.06%" in photo.plain
+
+
+async def test_csv_button_sends_the_schedule_whose_rows_add_up_to_the_totals(env: Env) -> None:
+    answer = await env.ask("微粒贷借1万分12期每月还多少")
+    document, _ = await tap_figure(env, answer, PLAN_CSV)
+    assert document.method == "sendDocument" and (document.filename or "").endswith(".csv")
+    rows = list(csv.reader(io.StringIO((document.file or b"").decode("utf-8-sig"))))
+    header, periods, total = rows[0], rows[1:-1], rows[-1]
+    assert header == list(figures.CSV_HEADER) and [int(r[0]) for r in periods] == list(range(1, 13))
+    column = lambda i: sum(Decimal(r[i]) for r in periods)  # noqa: E731
+    assert column(2) == Decimal(10000) and Decimal(periods[-1][4]) == 0
+    assert column(1) == column(2) + column(3) == Decimal(total[1])
+    assert f"总利息{calc.yuan(column(3))}元" in env.engine.reply("c", "微粒贷借1万分12期每月还多少").full
+    assert all(Decimal(r[1]) == Decimal(periods[0][1]) for r in periods[:-1])  # 等额本息: one payment
+    assert f"每月{calc.yuan(Decimal(periods[0][1]))}元" in document.plain
+
+
+async def test_cost_comparison_chart_has_each_product_at_both_bounds(env: Env) -> None:
+    answer = await env.ask("微粒贷和借呗借1万用30天利息多少")
+    photo, chart = await tap_figure(env, answer, COST_CHART)
+    assert photo.method == "sendPhoto" and photo.file and photo.file.startswith(b"\x89PNG")
+    assert isinstance(chart, figures.CostChart) and chart.names == ("微粒贷", "借呗")
+    assert chart.costs == ((Decimal(60), Decimal(150)), (Decimal(45), Decimal(180)))
+    assert "利息约60–150元" in answer.plain and "利息约45–180元" in answer.plain

@@ -92,3 +92,18 @@ def test_keyboard_skips_what_cannot_be_encoded() -> None:
     markup = keyboard([Suggestion("好", "rates", "jiebei"), Suggestion("坏", "x" * 70, None)])
     assert markup is not None and len(markup.inline_keyboard) == 1
     assert keyboard([]) is None
+
+
+def test_answer_has_a_bold_first_line_and_a_folded_footer_everything_escaped() -> None:
+    footer = "来源：《A&B》\n\n⚠️ <提示>"
+    reply = Reply(f"答案 <1> & 2\n第二行\n\n{footer}", kind="answer", footer=footer,
+                  detail=f"答案 <1> & 2\n全部\n\n{footer}", detail_label="详细计算", figure="i:jiebei:20000:6:ei:0.0006")
+    [short] = render(reply)
+    assert short.html.startswith("<b>答案 &lt;1&gt; &amp; 2</b>\n第二行\n<blockquote expandable>来源：《A&amp;B》")
+    parsed = parse_html(short.html)
+    assert {e["type"] for e in parsed.entities} == {"bold", "expandable_blockquote"}
+    buttons = [(b.text, b.callback_data) for row in short.markup.inline_keyboard for b in row]
+    assert buttons == [("详细计算", "d|1"), ("还款计划图", "g|i:jiebei:20000:6:ei:0.0006"),
+                       ("还款明细", "v|i:jiebei:20000:6:ei:0.0006")]
+    [full] = render(reply, full=True)
+    assert "全部" in parse_html(full.html).text and full.markup.inline_keyboard[0][0].text == "收起"

@@ -2,14 +2,15 @@
 calculations with their formula and assumptions, and a closing caution."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from .. import calc
+from .. import calc, figures
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS, format_value, num
-from ..knowledge.models import Fact, FeeRule, Money, MoneyRange, Multiplier, Rate, RateRange, Score
+from ..knowledge.models import Fact, FeeRule, Money, MoneyRange, Months, Multiplier, Quantity, Rate, RateRange, Score
 from ..memo import Memo
 from .slots import Slots
 
@@ -19,20 +20,54 @@ HUNDRED = Decimal(100)
 EXAMPLE_AMOUNT = Decimal(10000)
 EXAMPLE_DAYS = 30
 EXAMPLE_MONTHS = 12
-DAYS_PER_MONTH = 30
+DAYS_PER_MONTH = figures.DAYS_PER_MONTH
+CALCULATION, COMPARISON, CONDITIONS, MORE = "详细计算", "完整对比", "全部条件", "展开全部"
+LISTED_BRIEF = 2  # facts per product in the short version of a listed answer
 
 
 @dataclass
 class Draft:
-    """An answer being written: its lines and the facts it relied on."""
+    """An answer being written: the answer itself (``head``), the full body, an optional short body,
+    and the facts it relied on."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the full body
     facts: list[Fact] = field(default_factory=list)
     explained: set[str] = field(default_factory=set)  # conflicts already spelled out in the answer
+    head: list[str] = field(default_factory=list)  # one or two lines that answer exactly what was asked
+    brief: list[str] | None = None  # the short body; None: the full body is short already
+    label: str = "详细"  # the button that opens the full version
+    figure: str | None = None  # what the answer can be drawn as (bot.figures spec)
 
     def add(self, line: str, *facts: Fact) -> None:
         self.lines.append(line)
         self.facts.extend(facts)
+
+    def lead(self, line: str, *facts: Fact) -> None:
+        self.head.append(line)
+        self.facts.extend(facts)
+
+    def short(self, line: str, *facts: Fact) -> None:
+        if self.brief is None:
+            self.brief = []
+        self.brief.append(line)
+        self.facts.extend(facts)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed answer: the phone-first text, the full text when longer, and what Reply carries besides."""
+
+    text: str
+    sources: tuple[str, ...]
+    detail: str | None = None
+    detail_label: str | None = None
+    footer: str = ""
+    figure: str | None = None
+
+    def fields(self) -> dict[str, object]:
+        """Keyword arguments for ``Reply``."""
+        return {"text": self.text, "sources": self.sources, "detail": self.detail,
+                "detail_label": self.detail_label, "footer": self.footer, "figure": self.figure}
 
 
 def money(value: Decimal) -> str:
@@ -42,6 +77,41 @@ def money(value: Decimal) -> str:
 
 def pct(fraction: Decimal) -> str:
     return calc.percent_trim(fraction)
+
+
+def approx(values: list[Decimal]) -> str:
+    """Headline figures, ``a–b``: whole yuan when the larger is 100 or more (3386.03 → 3,386), else to the fen
+    without trailing zeros (4.50 → 4.5); one figure when both ends agree."""
+    whole = max(values) >= 100
+    shown = [f"{int(v.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}" if whole else f"{calc.fen(v).normalize():f}"
+             for v in values]
+    return "–".join(dict.fromkeys(shown))
+
+
+def wan(amount: Decimal) -> str:
+    """借2万 rather than 借20,000.00元 in a headline."""
+    return f"{num(amount)}元" if amount == amount.to_integral() else money(amount)
+
+
+def labelled(label: str | None, text: str) -> str:
+    """``label：text`` unless the text already starts with (most of) its label: no "最高额度：最高额度20万元"."""
+    if not label or os.path.commonprefix([label, text])[:2] == label[:2]:
+        return text
+    return f"{label}：{text}"
+
+
+def condition(fact: Fact) -> str:
+    """A condition's threshold without repeating its label: 芝麻分≥600分, 实名认证超过12个月 …"""
+    figure = format_value(fact)
+    if not figure:
+        return fact.text
+    if fact.topic == "zhima_requirement":
+        return "不强制看芝麻分" if figure == "不强制" else f"芝麻分{figure}"
+    if fact.topic == "real_name_months":
+        return f"实名认证{figure}"
+    if fact.topic == "account_activity":
+        return f"活跃度{figure}"
+    return f"{fact.label or TOPIC_LABELS[fact.topic]}{figure}"
 
 
 class Composer:
@@ -77,32 +147,43 @@ class Composer:
         }
 
     # ---------------------------------------------------------------- entry
-    def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> tuple[str, tuple[str, ...]]:
-        """The answer text and its citations (memoized: a pure function of its arguments and the knowledge)."""
+    def compose(self, intent: str, products: tuple[str, ...], slots: Slots, title: str) -> Composed:
+        """The answer and its citations (memoized: a pure function of its arguments and the knowledge)."""
         return self.compose_many(((intent, title),), products, slots)
 
-    def compose_many(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...],
-                     slots: Slots) -> tuple[str, tuple[str, ...]]:
-        """One answer to several questions of one message ((intent, title) each), one source line, one caution."""
+    def compose_many(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...], slots: Slots) -> Composed:
+        """One answer to the questions of one message ((intent, title) each, in the order asked): each part
+        headed by its title when there are several, one source line and one caution."""
         return self._memo.get((parts, products, slots), lambda: self._compose(parts, products, slots))
 
-    def _compose(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...],
-                 slots: Slots) -> tuple[str, tuple[str, ...]]:
-        draft = Draft()
+    def _compose(self, parts: tuple[tuple[str, str], ...], products: tuple[str, ...], slots: Slots) -> Composed:
+        drafts: list[tuple[str, Draft]] = []
         for intent, title in parts:
-            if len(parts) > 1:
-                draft.add(f"〔{title}〕")
+            draft = Draft()
             handler = self._special.get(intent)
             if handler is not None:
                 handler(products, slots, draft)
             else:
                 self._listed(intent, products, draft, title)
-        self._conflicts(draft)
-        sources = self._sources(draft)
-        text = "\n".join(draft.lines)
-        if sources:
-            text += "\n\n来源：" + "；".join(sources)
-        return text + "\n\n" + CAUTION, tuple(sources)
+            drafts.append((title, draft))
+        every = Draft(facts=[f for _, d in drafts for f in d.facts],
+                      explained=set().union(*(d.explained for _, d in drafts)))
+        warnings = self._conflicts(every)
+        sources = self._sources(every)
+        footer = ("来源：" + "；".join(sources) + "\n\n" if sources else "") + CAUTION
+        full: list[str] = []
+        short: list[str] = []
+        for title, draft in drafts:
+            header = [f"〔{title}〕"] if len(drafts) > 1 else []
+            full += header + draft.head + draft.lines
+            short += header + draft.head + (draft.lines if draft.brief is None else draft.brief)
+        full += warnings
+        short += warnings
+        detail = None if short == full else "\n".join(full) + "\n\n" + footer
+        label = next((d.label for _, d in drafts if d.brief is not None), drafts[0][1].label)
+        figure = next((d.figure for _, d in drafts if d.figure), None)
+        return Composed("\n".join(short) + "\n\n" + footer, tuple(sources), detail,
+                        label if detail else None, footer, figure)
 
     # ---------------------------------------------------------------- helpers
     def name(self, pid: str) -> str:
@@ -143,15 +224,16 @@ class Composer:
         return products or tuple(p.id for p in self.kb.loan_products)
 
     def _fact_line(self, fact: Fact, with_label: bool = False) -> str:
-        prefix = f"{fact.label}：" if with_label and fact.label and not fact.text.startswith(fact.label) else ""
-        return f"• {prefix}{fact.text}"
+        return f"• {labelled(fact.label if with_label else None, fact.text)}"
 
-    def _conflicts(self, draft: Draft) -> None:
-        seen = set()
+    def _conflicts(self, draft: Draft) -> list[str]:
+        seen: set[str] = set()
+        lines = []
         for conflict in self.kb.conflicts_for(draft.facts):
             if conflict.kind in ("disagreement", "rate_mismatch") and conflict.id not in seen | draft.explained:
                 seen.add(conflict.id)
-                draft.lines.append(f"⚠️ {self.name(conflict.product)}：{conflict.text}")
+                lines.append(f"⚠️ {self.name(conflict.product)}：{conflict.text}")
+        return lines
 
     def _sources(self, draft: Draft) -> list[str]:
         out: list[str] = []
@@ -170,8 +252,16 @@ class Composer:
                 draft.add(f"【{self.name(pid)}】资料里没有提到{self.name(pid)}的{title}。")
                 continue
             draft.add(f"【{self.name(pid)}】{title}：")
-            for fact in facts:
+            draft.short(f"【{self.name(pid)}】{title}：")
+            for n, fact in enumerate(facts):
                 draft.add(self._fact_line(fact, with_label=True), fact)
+                if n < LISTED_BRIEF:
+                    draft.short(self._fact_line(fact, with_label=True))
+            if len(facts) > LISTED_BRIEF:
+                draft.short(f"  …另有{len(facts) - LISTED_BRIEF}条")
+        draft.label = MORE
+        if draft.brief is not None and len(draft.brief) == len(draft.lines):
+            draft.brief = None
 
     # ---------------------------------------------------------------- 芝麻分 and eligibility
     def _score_verdict(self, pid: str, score: int) -> tuple[str, Fact | None]:
@@ -188,6 +278,8 @@ class Composer:
         return f"你的{score}分低于资料所写{self.name(pid)}的门槛（≥{value.min}分），差{value.min - score}分。", facts[0]
 
     def _zhima(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        if slots.score is not None:
+            self._verdict(self._per_product(products), slots, draft)
         for pid in self._per_product(products):
             facts = self.kb.find(pid, "zhima_requirement")
             if slots.score is not None:
@@ -202,20 +294,120 @@ class Composer:
             extra = [f for f in note if f.label == "并非都看芝麻分"]
             for fact in extra:
                 draft.add(f"另外：{fact.text}。", fact)
+        draft.label = CONDITIONS
 
     def _eligibility(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
-        topics = ("real_name_months", "account_activity", "asset_proof")
-        for pid in self._per_product(products):
+        topics = ("zhima_requirement", "real_name_months", "account_activity", "asset_proof")
+        chosen = self._per_product(products)
+        given = slots.score is not None or bool(slots.stated)
+        if given:
+            self._verdict(chosen, slots, draft)
+        else:
+            draft.lead(f"{'、'.join(self.name(p) for p in chosen)}的申请条件（资料所列门槛）：")
+        for pid in chosen:
+            facts = self.kb.find(pid, *topics)
+            if not given:
+                draft.short(f"【{self.name(pid)}】" + " · ".join(condition(f) for f in facts))
             draft.add(f"【{self.name(pid)}】资料列出的申请条件：")
-            for fact in self.kb.find(pid, "zhima_requirement", *topics):
-                label = TOPIC_LABELS[fact.topic]
-                draft.add(f"• {label}：{fact.text}", fact)
-            if slots.score is not None:
-                line, fact = self._score_verdict(pid, slots.score)
-                draft.add(f"→ {line}", *([fact] if fact else []))
-            tiers = self.kb.find(pid, "application")
-            for fact in tiers[:1]:
+            for fact in facts:
+                draft.add(f"• {condition(fact)}", fact)
+            for fact in self.kb.find(pid, "application")[:1]:
                 draft.add(f"• {fact.text}", fact)
+        if not given:
+            draft.short("告诉我你的芝麻分、实名多久、每周/每月交易笔数或余额宝/理财通持仓，我逐项帮你对照。")
+        draft.label = CONDITIONS
+
+    def _verdict(self, chosen: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        """The user's numbers against each product's thresholds: which are met, which are not (headline first)."""
+        stated = slots.stated
+        checks: list[tuple[str, dict[str, tuple[bool | None, str]]]] = []
+        if slots.score is not None:
+            checks.append((f"芝麻分{slots.score}", {p: self._check_score(p, slots.score) for p in chosen}))
+        if stated.real_name_months is not None:
+            checks.append((f"实名{stated.real_name_months}个月",
+                           {p: self._check_months(p, stated.real_name_months) for p in chosen}))
+        if stated.trades_per_week is not None or stated.trades_per_month is not None:
+            said = (f"每周{num(stated.trades_per_week)}笔" if stated.trades_per_week is not None
+                    else f"每月{num(stated.trades_per_month or Decimal(0))}笔")
+            checks.append((said, {p: self._check_trades(p, stated.trades_per_week, stated.trades_per_month)
+                                  for p in chosen}))
+        for place, held in (("余额宝", stated.yuebao), ("理财通", stated.licaitong)):
+            if held is not None:
+                checks.append((f"{place}{num(held)}元", {p: self._check_holding(p, place, held) for p in chosen}))
+        topics = [t for t, used in (("zhima_requirement", slots.score is not None),
+                                    ("real_name_months", stated.real_name_months is not None),
+                                    ("account_activity", stated.trades_per_week or stated.trades_per_month),
+                                    ("asset_proof", stated.yuebao or stated.licaitong)) if used]
+        for pid in chosen:
+            draft.facts.extend(f for t in topics for f in self.kb.find(pid, t)[:1])
+        failed = {p: [label for label, by in checks if by[p][0] is False] for p in chosen}
+        passed = [p for p in chosen if not failed[p]]
+        if len(chosen) == 1:
+            name = self.name(chosen[0])
+            head = (f"按你给的条件，{name}的资料门槛都达到了" if passed else
+                    f"按你给的条件，{name}的资料门槛还没全部达到：{'、'.join(failed[chosen[0]])}不够")
+            draft.lead(head + "。")
+        elif passed:
+            head = f"按你给的条件，资料所列门槛都达到的：{'、'.join(self.name(p) for p in passed)}"
+        else:
+            head = "按你给的条件，没有一个产品的资料门槛全部达到"
+        short_of = [f"{self.name(p)}（{'、'.join(failed[p])}）" for p in chosen if failed[p]]
+        if len(chosen) > 1:
+            draft.lead(head + (f"；没达到：{'；'.join(short_of)}" if short_of else "") + "。")
+        for label, by in checks:
+            met = [f"{self.name(p)}（{by[p][1]}）" for p in chosen if by[p][0] is True]
+            unmet = [f"{self.name(p)}（{by[p][1]}）" for p in chosen if by[p][0] is False]
+            other = [f"{self.name(p)}{by[p][1]}" for p in chosen if by[p][0] is None]
+            parts = ([f"够{'、'.join(met)}"] if met else []) + ([f"不够{'、'.join(unmet)}"] if unmet else []) + other
+            line = f"• {label}：" + "；".join(parts)
+            draft.short(line)
+            draft.add(line)
+        draft.short("这些只是资料所列的门槛，达到了也不代表一定获批，额度和利率以平台审核为准。")
+
+    def _threshold(self, pid: str, topic: str) -> Fact | None:
+        facts = self.kb.find(pid, topic)
+        return facts[0] if facts else None
+
+    def _check_score(self, pid: str, score: int) -> tuple[bool | None, str]:
+        fact = self._threshold(pid, "zhima_requirement")
+        if fact is None or not isinstance(fact.value, Score):
+            return None, "：资料没写芝麻分要求"
+        if not fact.value.required or fact.value.min is None:
+            return None, "不强制看芝麻分"
+        low = fact.value.min
+        return (True, f"≥{low}分") if score >= low else (False, f"≥{low}分，差{low - score}分")
+
+    def _check_months(self, pid: str, months: int) -> tuple[bool | None, str]:
+        fact = self._threshold(pid, "real_name_months")
+        if fact is None or not isinstance(fact.value, Months):
+            return None, "：资料没写实名时长要求"
+        need, op = fact.value.months, fact.value.op
+        ok = months > need if op == ">" else months >= need
+        return ok, f"{'>' if op == '>' else '≥'}{need}个月"
+
+    def _check_trades(self, pid: str, weekly: Decimal | None, monthly: Decimal | None) -> tuple[bool | None, str]:
+        fact = self._threshold(pid, "account_activity")
+        if fact is None or not isinstance(fact.value, Quantity):
+            return None, "：资料没写活跃度要求"
+        need, unit = fact.value.amount, fact.value.unit
+        if unit == "笔/周":
+            have = weekly if weekly is not None else (monthly or Decimal(0)) * 7 / DAYS_PER_MONTH
+        elif unit == "笔/月":
+            have = monthly if monthly is not None else (weekly or Decimal(0)) * DAYS_PER_MONTH / 7
+        else:
+            return None, f"看的是{format_value(fact)[2:]}（{fact.text}），不是交易笔数"
+        converted = "" if (unit == "笔/周") == (weekly is not None) else "，按周月折算"
+        return have >= need, f"≥{num(need)}{unit}{converted}"
+
+    def _check_holding(self, pid: str, place: str, held: Decimal) -> tuple[bool | None, str]:
+        fact = self._threshold(pid, "asset_proof")
+        if fact is None:
+            return None, "：资料没写资产要求"
+        if not isinstance(fact.value, Money):
+            return None, f"：{fact.text}"
+        if place not in (fact.label or ""):
+            return None, f"看的是{fact.label}，不是{place}"
+        return held >= fact.value.yuan, f"{fact.label}≥{num(fact.value.yuan)}元"
 
     # ---------------------------------------------------------------- amounts and rates
     def _max_amount(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
@@ -285,8 +477,10 @@ class Composer:
         if how:
             assumed.append(how)
         draft.add(f"借{money(amount)}、用{days}天的利息（利息 = 本金 × 日利率 × 天数）：")
+        drawn = []
         for pid in self._per_product(products):
             if self._too_much(pid, amount, draft):
+                draft.short(draft.lines[-1])
                 continue
             bounds, facts = self.daily_bounds(pid)
             if not bounds:
@@ -296,9 +490,16 @@ class Composer:
             shown = "–".join(money(c) for c in costs)
             rates = "–".join(pct(r) for r in bounds)
             draft.add(f"• {self.name(pid)}（日利率{rates}）：{shown}", *facts)
+            draft.lead(f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{approx(costs)}元（日利率{rates}）")
             self._note_amount(pid, amount, draft)
+            drawn.append(pid)
         draft.add("假设：" + "；".join(assumed + ["按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
                                                 "区间产品的实际利率以审批结果为准"]) + "。")
+        draft.short("利息 = 本金 × 日利率 × 天数，到期一次还本付息，不含罚息等其他费用"
+                    + ("；" + "；".join(assumed) if assumed else "") + "。")
+        draft.label = CALCULATION
+        if len(drawn) >= 2:
+            draft.figure = figures.CostSpec("d", amount, days, tuple(drawn)).encode()
 
     def _note_amount(self, pid: str, amount: Decimal, draft: Draft) -> None:
         stated = [f for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
@@ -320,28 +521,48 @@ class Composer:
         if not (slots.months or slots.days):
             assumed.append(f"没有说期数，按{EXAMPLE_MONTHS}期举例")
         draft.add(f"借{money(amount)}、分{months}期，两种常见还款方式：")
+        plans: list[figures.PlanSpec] = []
+        aprs: list[Decimal] = []
         for pid in self._per_product(products):
             if self._too_much(pid, amount, draft):
+                draft.short(draft.lines[-1])
                 continue
             bounds, facts = self.daily_bounds(pid)
             if not bounds:
                 draft.add(f"【{self.name(pid)}】资料没有日利率，无法计算。")
+                draft.short(draft.lines[-1])
                 continue
             draft.add(f"【{self.name(pid)}】", *facts)
+            evens = []
             for rate in bounds:
                 monthly = calc.monthly_from_daily(rate, DAYS_PER_MONTH)
                 even = calc.equal_instalment_schedule(amount, monthly, months)
                 principal = calc.equal_principal_schedule(amount, monthly, months)
                 apr = calc.annualized_rate_irr(even)
+                evens.append(even)
+                aprs.append(apr)
                 draft.add(f"• {self._rate_label(rate, bounds)}（月利率{pct(monthly)}）：")
                 draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
                 draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
                           f"总利息{money(principal.total_interest)}")
                 draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{calc.percent(apr)}")
+            payments = approx([e.first_payment for e in evens])
+            interest = approx([e.total_interest for e in evens])
+            draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
+                       f"总利息约{interest}元（日利率{'–'.join(pct(r) for r in bounds)}）")
+            plans.append(figures.PlanSpec(pid, amount, months, "equal_instalment", bounds[-1]))
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
         draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
                                                 "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
+        if aprs:
+            draft.short(f"年化约{'–'.join(dict.fromkeys(calc.percent(a) for a in sorted(aprs)))}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
+        draft.short("假设：" + "；".join(assumed + ["资料没写实际提供哪种分期方式，这里按公式演示"]) + "。")
+        draft.label = CALCULATION
+        if len(plans) == 1:
+            draft.figure = plans[0].encode()
+        elif len(plans) >= 2:
+            draft.figure = figures.CostSpec("e", amount, months, tuple(p.product for p in plans)).encode()
 
     def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         amount, days = slots.amount, slots.overdue_days or slots.days
@@ -362,12 +583,16 @@ class Composer:
             bounds, facts = self.daily_bounds(pid)
             costs = [calc.overdue_penalty(amount, r, value.times, days) for r in bounds]
             fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
+            draft.lead(f"{self.name(pid)}逾期{wan(amount)}{days}天：罚息约{approx(costs)}元"
+                       + ("，另有违约金" if value.late_fee else ""))
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
         if not compute:
             draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
         else:
             draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
+            draft.short("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数，只按逾期金额计，不含正常利息。")
+            draft.label = CALCULATION
 
     def _prepayment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         wanted = self._per_product(products)
@@ -424,31 +649,60 @@ class Composer:
             draft.add(f"【{product.name}】{product.summary}")
             for topic in ("platform", "positioning", "zhima_requirement", "max_amount", "daily_rate", "annual_rate"):
                 for fact in self.kb.find(pid, topic)[:1]:
-                    draft.add(f"• {TOPIC_LABELS[topic]}：{fact.text}", fact)
+                    draft.add(f"• {labelled(TOPIC_LABELS[topic], fact.text)}", fact)
+            if len(self._per_product(products)) > 1:  # one product fits a screen; several get two lines each
+                cells = [(prefix, self._cell(pid, t, draft)) for t, prefix in
+                         (("zhima_requirement", "芝麻分"), ("max_amount", "最高"), ("daily_rate", "日利率"))]
+                draft.short(f"【{product.name}】{product.summary}")
+                draft.short("  " + " · ".join(f"{prefix}{cell}" for prefix, cell in cells if cell))
+        draft.label = MORE
+
+    COMPARE_ROWS = ("platform", "zhima_requirement", "max_amount", "daily_rate", "annual_rate", "overdue_penalty",
+                    "prepayment_fee", "real_name_months", "asset_proof")
+
+    def _cell(self, pid: str, topic: str, draft: Draft) -> str | None:
+        """A product's figure for one comparison row (None when the documents don't say)."""
+        facts = self.kb.find(pid, topic)
+        if not facts:
+            return None
+        draft.facts.extend(facts[:1])
+        if topic == "platform":
+            return self.name(self.kb.product(pid).platform or pid)
+        figure = format_value(facts[0])
+        if topic in ("daily_rate", "annual_rate") and figure:
+            figure = figure.replace("固定日", "固定").replace("固定年化", "固定").removeprefix("日").removeprefix("年化")
+        if facts[0].label and figure:
+            figure = f"{facts[0].label}{figure}"
+        return figure or facts[0].text
 
     def _compare(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         chosen = products if len(products) >= 2 else tuple(p.id for p in self.kb.loan_products)
-        rows = ("platform", "zhima_requirement", "max_amount", "daily_rate", "annual_rate", "overdue_penalty",
-                "prepayment_fee", "real_name_months", "asset_proof")
-        draft.add("、".join(self.name(p) for p in chosen) + "对比：")
-        for topic in rows:
-            cells = []
-            for pid in chosen:
-                facts = self.kb.find(pid, topic)
-                if not facts:
-                    cells.append(f"{self.name(pid)} 未提及")
-                    continue
-                figure = format_value(facts[0])
-                if topic == "platform":
-                    figure = self.name(self.kb.product(pid).platform or pid)
-                elif facts[0].label and figure:
-                    figure = f"{facts[0].label}{figure}"
-                cells.append(f"{self.name(pid)} {figure or facts[0].text}")
-                draft.facts.extend(facts[:1])
-            draft.add(f"• {TOPIC_LABELS[topic]}：" + "｜".join(cells))
+        cells = {p: {t: self._cell(p, t, draft) for t in self.COMPARE_ROWS} for p in chosen}
+        names = [self.name(p) for p in chosen]
+        joined = " vs ".join
+        if slots.advice:  # the blocks below are the comparison
+            draft.lead("我不能替你做决定：借不借、借哪一个，要看你的用途、还款能力和实际拿到的利率。")
+        else:
+            draft.lead(f"{joined(names)}：日利率{joined(cells[p]['daily_rate'] or '未提及' for p in chosen)}；"
+                       f"最高额度{joined(cells[p]['max_amount'] or '未提及' for p in chosen)}")
+        short = (("platform", ""), ("zhima_requirement", "芝麻分"), ("max_amount", "最高"))
+        for pid in chosen:
+            c = cells[pid]
+            first = " · ".join(f"{prefix}{c[t]}" for t, prefix in short if c[t])
+            rate = f"日利率{c['daily_rate']}" + (f"（年化{c['annual_rate']}）" if c["annual_rate"] else "")
+            second = " · ".join(x for x in (rate, f"提前还款{c['prepayment_fee']}" if c["prepayment_fee"] else "") if x)
+            if slots.advice:  # a short neutral comparison: one line per product
+                draft.short(f"【{self.name(pid)}】{first} · 日利率{c['daily_rate']}")
+            else:
+                draft.short(f"【{self.name(pid)}】{first}")
+                draft.short(f"  {second}")
+            draft.add(f"【{self.name(pid)}】")
+            for topic in self.COMPARE_ROWS:
+                draft.add(f"• {TOPIC_LABELS[topic]}：{c[topic] or '资料未提及'}")
         if slots.advice:
-            draft.add("借不借、借哪一个，要看你的用途、还款能力和实际拿到的利率，我不能替你做决定。"
-                      "如果确实需要，建议先比较官方页面显示的年化利率和总费用，并确认自己能按时还款。")
+            draft.short("如果确实需要，先比较官方页面显示的年化利率和总费用，并确认自己能按时还款。")
+            draft.add("如果确实需要，建议先比较官方页面显示的年化利率和总费用，并确认自己能按时还款。")
+        draft.label = COMPARISON
 
     def _risk_statistics(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         self._listed("risk_statistics", products, draft, "风险数据")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .conditions import Stated
+
 
 @dataclass(frozen=True)
 class Slots:
@@ -15,3 +17,4 @@ class Slots:
     score: int | None = None
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     advice: bool = False  # the user asks which to borrow / whether to borrow
+    stated: Stated = Stated()  # the user's own conditions (实名月数, 交易笔数, 持仓) for an eligibility verdict

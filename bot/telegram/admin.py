@@ -30,7 +30,7 @@ STALE = "这个按钮已经失效了。"
 STATS_OFF = "统计功能没有开启。"
 STATS_BROKEN = "统计功能暂时不可用：数据目录无法使用，详情见日志。机器人照常回答问题。"
 MAX_KEYS = 15
-UNDO_PREFIX = "v"
+UNDO_PREFIX = "u"
 UNDO_KEYS = "loanbot.undo_keys"  # bot_data: version number an 撤销 restores -> review keys to bring back
 MAX_ERROR_CHARS = 3500
 BEIJING = timezone(timedelta(hours=8))

@@ -97,6 +97,7 @@ class Services:
     build_engine: EngineBuilder = default_builder
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     answers: AnswerMemo = field(default_factory=AnswerMemo)  # for feedback buttons
+    shown: "ShownReplies" = field(default_factory=lambda: ShownReplies())  # replies with a full version
     versions: VersionStore = field(init=False)
     baseline: Files = field(init=False)  # the files the engine was started from (version 1 at the first change)
 
@@ -138,3 +139,23 @@ def session_id(chat: Chat | None, user: User | None) -> str:
     if is_group(chat) and user is not None:
         return f"tg:{chat.id}:{user.id}"
     return f"tg:{chat.id}"
+
+
+class ShownReplies:
+    """The replies behind recent messages with a detail button, so the button can switch them in place.
+
+    Bounded (oldest dropped): a button under a forgotten message answers that it expired.
+    """
+
+    def __init__(self, size: int = 2000) -> None:
+        self.size = size
+        self._replies: OrderedDict[tuple[int, int], Reply] = OrderedDict()
+
+    def put(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        self._replies[(chat_id, message_id)] = reply
+        self._replies.move_to_end((chat_id, message_id))
+        while len(self._replies) > self.size:
+            self._replies.popitem(last=False)
+
+    def get(self, chat_id: int, message_id: int) -> Reply | None:
+        return self._replies.get((chat_id, message_id))

@@ -175,6 +175,49 @@ class BotApiMethods:
         self._record("sendMessage", chat_id, message, p, markup, reply_to)
         return message
 
+    def _upload(self, p: Params, field: str) -> dict[str, Any]:
+        """A multipart file upload (what ``InputFile`` sends); a file_id or URL string is not supported here."""
+        upload = p.get(field)
+        if not isinstance(upload, dict) or not upload.get("data"):
+            raise ApiError(400, f"Bad Request: there is no {field} in the request")
+        return upload
+
+    async def _send_file(self, p: Params, field: str) -> dict[str, Any]:
+        """sendPhoto / sendDocument: recorded like a message whose text is the caption, the file in ``params``."""
+        chat_id = self._chat_id(p)
+        upload = self._upload(p, field)
+        caption = str(p.get("caption") or "")
+        plain = caption
+        if caption and str(p.get("parse_mode") or "").lower() == "html":
+            try:
+                plain = parse_html(caption).text
+            except HtmlError as error:
+                raise ApiError(400, f"Bad Request: can't parse entities: {error}") from None
+        if utf16_len(plain) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        size = len(upload["data"])
+        file_id, _ = self._store_file(upload["data"], "sent")  # downloadable again with getFile
+        content: dict[str, Any] = ({"photo": [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1,
+                                               "height": 1, "file_size": size}]} if field == "photo" else
+                                   {"document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                                                 "file_name": upload.get("filename"), "file_size": size}})
+        if field == "document":
+            self.documents.append(SentDocument(chat_id, str(upload.get("filename")), upload["data"], plain))
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "from": self._bot_user(),
+                                   "chat": self._chat(chat_id), "date": build.now(), **content}
+        if caption:
+            message["caption"] = plain
+        self._messages[(chat_id, message["message_id"])] = {**message, "text": plain}
+        self._sent.append(SentMessage("send" + field.capitalize(), chat_id, message["message_id"], caption, plain,
+                                      p.get("parse_mode") or None, self._markup(p), None, p))
+        return message
+
+    async def _m_sendPhoto(self, p: Params) -> dict[str, Any]:
+        return await self._send_file(p, "photo")
+
+    async def _m_sendDocument(self, p: Params) -> dict[str, Any]:
+        return await self._send_file(p, "document")
+
     def _own_message(self, p: Params) -> tuple[int, dict[str, Any]]:
         chat_id = self._chat_id(p)
         message = self._messages.get((chat_id, int_param(p, "message_id", 0)))
@@ -287,26 +330,6 @@ class BotApiMethods:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, data = self._files[file_id]
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path}
-
-    async def _m_sendDocument(self, p: Params) -> dict[str, Any]:
-        chat_id = self._chat_id(p)
-        upload = p.get("document")
-        if not isinstance(upload, dict):
-            raise ApiError(400, "Bad Request: there is no document in the request")
-        caption = str(p.get("caption") or "")
-        plain = self._text({"text": caption, "parse_mode": p.get("parse_mode")})[0] if caption.strip() else ""
-        file_id, _ = self._store_file(upload["data"], "sent")
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "from": self._bot_user(), "chat": self._chat(chat_id),
-            "date": build.now(), "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                                              "file_name": upload["file_name"], "file_size": len(upload["data"])}}
-        if plain:
-            message["caption"] = plain
-        self._messages[(chat_id, message["message_id"])] = message
-        self.documents.append(SentDocument(chat_id, upload["file_name"], upload["data"], plain))
-        self._sent.append(SentMessage("sendDocument", chat_id, message["message_id"], caption, plain,
-                                      p.get("parse_mode") or None, None, None, p))
-        return message
 
     async def _m_sendChatAction(self, p: Params) -> bool:
         self.chat_actions.append((self._chat_id(p), str(p.get("action", ""))))

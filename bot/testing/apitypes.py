@@ -64,6 +64,17 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [(b.get("text", ""), b.get("callback_data")) for row in rows for b in row]
 
+    @property
+    def file(self) -> bytes | None:
+        """The bytes of a sent photo or document."""
+        upload = self.params.get("photo") or self.params.get("document")
+        return upload.get("data") if isinstance(upload, dict) else None
+
+    @property
+    def filename(self) -> str | None:
+        upload = self.params.get("photo") or self.params.get("document")
+        return upload.get("filename") if isinstance(upload, dict) else None
+
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("params")

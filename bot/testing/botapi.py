@@ -73,8 +73,9 @@ class FakeBotApi(BotApiMethods):
         self._methods: dict[str, Callable[[Params], Awaitable[Any]]] = {
             name.lower(): getattr(self, f"_m_{name}") for name in (
                 "getMe", "getUpdates", "sendMessage", "editMessageText", "editMessageReplyMarkup",
-                "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands", "setWebhook",
-                "deleteWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut", "getFile", "sendDocument")}
+                "answerCallbackQuery", "sendPhoto", "sendDocument", "setMyCommands", "deleteMyCommands",
+                "getMyCommands", "setWebhook", "deleteWebhook", "getWebhookInfo", "sendChatAction", "close", "logOut",
+                "getFile")}
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> "FakeBotApi":
@@ -366,8 +367,9 @@ class FakeBotApi(BotApiMethods):
                 for key, value in form.items():
                     if isinstance(value, str):
                         params[key] = value
-                    else:  # an uploaded file (sendDocument)
-                        params[key] = {"file_name": value.filename, "data": value.file.read()}
+                    elif isinstance(value, web.FileField):  # an uploaded photo or document
+                        params[key] = {"filename": value.filename, "file_name": value.filename,
+                                       "content_type": value.content_type, "data": value.file.read()}
         for name in JSON_PARAMS:
             if isinstance(params.get(name), str):
                 try:
