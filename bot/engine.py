@@ -142,7 +142,7 @@ class Engine:
         named = bool(e.products or e.others)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         decision = decide(ranked, domain=named or context.intent is not None, unknown=parse.unknown,
-                          named=bool(e.products))
+                          named=bool(e.products), conversation=context.intent is not None)
         if context.intent and self._follows_up(parse, context, slots, decision):
             # 那借呗呢 / 如果借2万呢 / 60天呢
             return context.intent, 0.9, Decision("answer", context.intent, 0.9,

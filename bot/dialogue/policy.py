@@ -14,7 +14,7 @@ DOMAIN_SUGGEST_SCORE = 28.0
 OFF_TOPIC_SHARE = 0.6
 # Outside a conversation and without a product or platform named, a question half of whose word weight no intent
 # knows is not answered at all.
-OFF_TOPIC_ANSWER_SHARE = 0.5
+OFF_TOPIC_ANSWER_SHARE = 0.45
 # … and inside a conversation (where short follow-ups such as "哪个维度权重最高" lean on the context) from this share.
 CONVERSATION_OFF_TOPIC_SHARE = 0.58
 # The slots each calculating intent uses; a follow-up that brings other slots is a new question.
@@ -39,12 +39,13 @@ class Decision:
 
 
 def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0,
-           named: bool = False) -> Decision:
+           named: bool = False, conversation: bool = False) -> Decision:
     """Answer, suggest or decline from the ranked (intent, score) list.
 
     ``domain``: a product, platform or live conversation makes the question likely about loans.
     ``unknown``: the share of the question's words that no intent knows.
-    ``named``: a product or platform is named; only then may mostly-unknown text get suggestions.
+    ``named``: a loan product is named; only then may mostly-unknown text be answered or get suggestions.
+    ``conversation``: a previous question is live (short follow-ups lean on it).
     """
     if not scores:
         return Decision("none", None, 0.0, "no intent scored")
@@ -52,7 +53,7 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     runner = scores[1][1] if len(scores) > 1 else 0.0
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
     bars = f"(bars: answer {answer:g}, suggest {suggest:g}{' — product, platform or conversation' if domain else ''})"
-    off_topic = OFF_TOPIC_ANSWER_SHARE if not domain else CONVERSATION_OFF_TOPIC_SHARE
+    off_topic = CONVERSATION_OFF_TOPIC_SHARE if conversation else OFF_TOPIC_ANSWER_SHARE
     if not named and unknown >= off_topic and top < CONFIDENT_SCORE:
         # "周末去哪玩比较好": one cue word in a sentence about something else
         return Decision("none", None, top / 100, f"off topic: {unknown:.0%} of the word weight is unknown to every "
