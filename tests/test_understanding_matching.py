@@ -64,18 +64,35 @@ def test_dev_set_accuracy_and_out_of_scope_rejection(engine: Engine) -> None:
     cases = load_cases(DEV)
     assert len(cases) >= 400 and sum(1 for c in cases if c["intent"] is None) >= 60
     report = evaluate(build_engine(KNOWLEDGE, INTENTS), cases)
-    assert report.accuracy >= 0.95, report.render()
-    assert report.oos_recall >= 0.95, report.render()
+    assert report.accuracy >= 0.96, report.render()
+    assert report.oos_recall >= 0.98, report.render()
 
 
-def test_held_out_set_stays_above_its_floor() -> None:
-    # tests/data/holdout.jsonl was written without seeing intents/ or dev.jsonl and is not used to tune
-    # examples. First blind run: 95.5% accuracy, out-of-scope recall 86% (other lenders' products were
-    # answered with ours: fixed by the `outside` product). The floors guard against regressions.
+def test_holdout_set_stays_above_its_floor() -> None:
+    # tests/data/holdout.jsonl was written without seeing intents/ or dev.jsonl, but it was opened for error
+    # analysis (the `outside` products, and 3 labels changed to the documented rules): it is a dev set now.
     cases = load_cases(DEV.with_name("holdout.jsonl"))
     report = evaluate(build_engine(KNOWLEDGE, INTENTS), cases)
-    assert report.accuracy >= 0.93, report.render()
-    assert report.oos_recall >= 0.95, report.render()
+    assert report.accuracy >= 0.95, report.render()
+    assert report.oos_recall >= 0.98, report.render()
+
+
+def test_real_like_set_floors() -> None:
+    # tests/data/real_like.jsonl: real-traffic style and topic mix; the tuning set of the real-questions work.
+    # The issue's target is 95 % answerable / ≤ 2 % confidently wrong; these floors are where it stands now.
+    report = evaluate(build_engine(KNOWLEDGE, INTENTS), load_cases(DEV.with_name("real_like.jsonl")))
+    assert len(report.outcomes) >= 600
+    assert report.answerable_accuracy >= 0.85, report.render()
+    assert report.uncovered_accuracy >= 0.84, report.render()
+    assert report.confidently_wrong <= 0.045, report.render()
+    assert report.oos_recall >= 0.88, report.render()
+
+
+def test_blind_set_floors_without_reading_it() -> None:
+    # tests/data/blind.jsonl is never opened for error analysis: a failure shows the summary only.
+    report = evaluate(build_engine(KNOWLEDGE, INTENTS), load_cases(DEV.with_name("blind.jsonl")))
+    summary = " ".join(f"{k}={v:.1%}" for k, v in report.summary().items())
+    assert report.answerable_accuracy >= 0.90 and report.confidently_wrong <= 0.05, summary
 
 
 def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
