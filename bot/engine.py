@@ -183,6 +183,10 @@ class Engine:
             products = context.products if (follow_up or parse.entities.slots() or len(context.products) == 1) else ()
         if not products and intent == "compare" and len(context.products) >= 2:
             products = context.products  # 哪个利息更低 right after comparing two products
+        if not products and spec.product_scope == "per_product":
+            own = [p for p in parse.entities.others if self.composer.covers(intent, p)]
+            if len(own) == 1:
+                products = tuple(own)  # "芝麻分怎么提高": 芝麻信用's own factors, not each loan's
         slots = self._slots(context if follow_up else Context(), parse)
         if _ADVICE.search(parse.folded):
             slots = Slots(**{**slots.__dict__, "advice": True})
@@ -258,7 +262,8 @@ class Engine:
         if head:
             fields["text"] = "\n".join([*head, composed.text])
             fields["detail"] = "\n".join([*head, composed.detail]) if composed.detail else None
-        return Reply(kind="answer", intent=intent, products=products if spec.product_scope != "none" else (),
+        loans = tuple(p for p in products if self.kb.product(p).kind == "loan")
+        return Reply(kind="answer", intent=intent, products=loans if spec.product_scope != "none" else (),
                      confidence=confidence, also=tuple(a for a in asked if a != intent),
                      **fields)  # type: ignore[arg-type]
 

@@ -139,3 +139,17 @@ def test_explain_names_the_decision_and_its_reason(engine: Engine) -> None:
     assert "decision:   answer freeze_close — answer: top" in text and "kind=uncovered" in text
     off = engine.explain("ex2", "周末去哪玩比较好")
     assert "decision:   none" in off and "off topic" in off
+
+
+def test_why_no_jiebei_lists_its_entry_conditions(engine: Engine) -> None:
+    reply = engine.reply("rq15", "为什么我没有借呗")
+    assert reply.intent == "how_to_apply" and reply.products == ("jiebei",)
+    full = reply.detail or reply.text
+    for condition in ("600", "12个月", "2笔", "1万"):
+        assert condition in full, condition
+
+
+def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engine) -> None:
+    reply = engine.reply("rq16", "芝麻分怎么提高")
+    assert reply.intent == "credit_evaluation" and reply.products == ()
+    assert reply.text.startswith("【芝麻信用】") and "【微粒贷】" not in reply.text and "消费行为" in reply.text

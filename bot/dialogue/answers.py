@@ -119,7 +119,9 @@ class Composer:
 
     # Intents whose answer names its products one by one from these topics.
     LISTED: dict[str, tuple[str, ...]] = {
-        "how_to_apply": ("application", "entry_tier", "platform"),
+        # how to get it: the documents' opening rules, and where they give none (借呗, WE2000) the entry conditions
+        "how_to_apply": ("application", "entry_tier", "platform", "zhima_requirement", "real_name_months",
+                         "account_activity", "asset_proof"),
         "credit_evaluation": ("credit_weight", "credit_dimension", "data_layer", "algorithm"),
         "raise_limit": ("limit_factor", "limit_adjustment"),
         "risk_control": ("risk_control", "anti_fraud"),
@@ -244,6 +246,10 @@ class Composer:
         return out
 
     # ---------------------------------------------------------------- listed topics
+    def covers(self, intent: str, pid: str) -> bool:
+        """Whether a listed intent has facts about ``pid`` (a platform such as 芝麻信用 too)."""
+        return intent in self.LISTED and bool(self.facts(pid, *self.LISTED[intent]))
+
     def _listed(self, intent: str, products: tuple[str, ...], draft: Draft, title: str) -> None:
         topics = self.LISTED.get(intent, ())
         for pid in self._per_product(products):
