@@ -32,10 +32,10 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float]:
     return {"n": len(ms), "p50": pct(ms, 0.5), "p99": pct(ms, 0.99), "max": max(ms), "mean": statistics.fmean(ms)}
 
 
-def wall(args: list[str]) -> tuple[float, str]:
+def wall(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     """Wall time of a subprocess run from the repo root, and its stdout (raises when it fails)."""
     start = time.perf_counter()
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True, env=env)
     return time.perf_counter() - start, done.stdout
 
 

@@ -15,7 +15,7 @@ from .common import PY, REPO, bot_settings, build, quiet
 
 TOKEN = "123456:TEST-token_Abc"
 CHATS = 200
-TARGET = (">=", 0.8)
+TARGET = (">=", 0.9)
 FLOOR_LABEL = "minimal PTB echo bot, same server"
 SERVER_BOUND = 0.9  # server CPU share above which the fake server, not the bot, limits the rate
 
