@@ -96,3 +96,11 @@ def test_pkg_resources_is_not_imported_for_jieba() -> None:
             "print('pkg_resources' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_word_added_after_segmenting_a_text_changes_its_segments() -> None:
+    tokenizer = Tokenizer()
+    before = tokenizer.tokens("蚂蚁微粒贷要芝麻分吗")
+    assert "蚂蚁微粒贷" not in before
+    tokenizer.add_words(["蚂蚁微粒贷"])
+    assert tokenizer.tokens("蚂蚁微粒贷要芝麻分吗")[0] == "蚂蚁微粒贷"  # not the segments remembered before
