@@ -12,6 +12,8 @@ $(PY):
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q bot  # the first start needs no compiling
+	$(PY) -c 'from bot.understanding.tokenizer import Tokenizer; Tokenizer()'  # jieba's dictionary copy (cache dir)
 	touch $(STAMP)
 
 ## run: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat
@@ -27,9 +29,10 @@ check: $(STAMP)
 	$(PY) -m bot kb check
 	@if [ -d ../shared/seeds ]; then $(PY) -m bot kb check --docs ../shared/seeds; fi
 
-## bench: speed and memory against their floors; writes benchmarks/results.json
+## bench: speed, memory and accuracy against their floors; writes benchmarks/results.local.json (untracked),
+##        and with UPDATE=1 also the committed table benchmarks/results.json
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(UPDATE),--update)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -32,10 +32,10 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float]:
     return {"n": len(ms), "p50": pct(ms, 0.5), "p99": pct(ms, 0.99), "max": max(ms), "mean": statistics.fmean(ms)}
 
 
-def wall(args: list[str]) -> tuple[float, str]:
+def wall(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     """Wall time of a subprocess run from the repo root, and its stdout (raises when it fails)."""
     start = time.perf_counter()
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True, env=env)
     return time.perf_counter() - start, done.stdout
 
 
@@ -59,9 +59,9 @@ def peak_rss_kib() -> int:
 def quiet() -> None:
     """No INFO logging from jieba, PTB or the bot while measuring."""
     logging.getLogger().setLevel(logging.WARNING)
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    # The bot's tokenizer module imports jieba its own way (without pkg_resources) and quiets it; importing
+    # jieba here first would hide that saving from every measure.
+    import bot.understanding.tokenizer  # noqa: F401
 
 
 def bot_settings(token: str, data_dir: Path, **extra: Any) -> tuple[Any, dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .common import PY, build, peak_rss_kib, quiet, wall
 
-TARGET = ("<=", 1.5)
+TARGET = ("<=", 1.0)
 FLOOR_LABEL = "python + jieba.initialize()"
 FLOOR_CODE = "import jieba; jieba.initialize(); from benchmarks.common import peak_rss_kib; print(peak_rss_kib())"
 ADMIN = 99

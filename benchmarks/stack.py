@@ -15,8 +15,8 @@ from .common import PY, REPO, bot_settings, build, quiet
 
 TOKEN = "123456:TEST-token_Abc"
 CHATS = 200
-TARGET = (">=", 0.8)
-FLOOR_LABEL = "minimal PTB echo bot, same server"
+TARGET = (">=", 0.9)
+FLOOR_LABEL = "minimal PTB echo bot, same server, same concurrency"
 SERVER_BOUND = 0.9  # server CPU share above which the fake server, not the bot, limits the rate
 
 
@@ -118,6 +118,7 @@ async def throughput(kind: str, updates: int, seed: int = 7) -> dict[str, Any]:
         cpu = time.process_time()
         out = await api.ask("burst", updates=updates, chats=CHATS, first_chat=1000, seed=seed)
         out["client_cpu_share"] = (time.process_time() - cpu) / out["seconds"]
+        out["cpu_ms_per_update"] = (time.process_time() - cpu) * 1000 / updates
         return out
 
 
@@ -131,7 +132,8 @@ def measure(quick: bool = False) -> dict[str, Any]:
         for kind in order:
             runs[kind].append(asyncio.run(throughput(kind, updates)))
     best = {kind: max(rs, key=lambda r: r["updates_per_s"]) for kind, rs in runs.items()}
-    value, floor = best["bot"]["updates_per_s"], best["echo"]["updates_per_s"]
+    # the floor is the echo bot at the bot's concurrency (the target); the sequential echo bot is shown too
+    value, floor = best["bot"]["updates_per_s"], best["echo_concurrent"]["updates_per_s"]
     bound = [kind for kind, r in best.items() if r["server_cpu_share"] >= SERVER_BOUND]
     note = (f"send limits set high for the bot ({', '.join(f'{k}={v:g}' for k, v in limits.items()) or 'no such Settings fields'}"
             f"); the echo bot has none. The fake server runs in its own process (benchmarks/driver.py): {'it was the bottleneck for ' + ', '.join(bound) if bound else 'not the bottleneck'}"
@@ -140,6 +142,7 @@ def measure(quick: bool = False) -> dict[str, Any]:
             f"{best['bot']['client_cpu_share']:.0%} of a core, the echo bot {best['echo']['client_cpu_share']:.0%}).")
     return {"value": value, "floor": floor, "ratio": value / floor, "unit": "updates/s", "updates": updates,
             "chats": CHATS, "runs": runs, "best": best, "concurrent_chats": concurrent_chats(),
-            "echo_concurrent": best["echo_concurrent"]["updates_per_s"],
-            "ratio_vs_echo_concurrent": value / best["echo_concurrent"]["updates_per_s"],
+            "echo_sequential": best["echo"]["updates_per_s"],
+            "ratio_vs_echo_sequential": value / best["echo"]["updates_per_s"],
+            "cpu_ms_per_update": {kind: min(r["cpu_ms_per_update"] for r in rs) for kind, rs in runs.items()},
             "server_bound": bound, "send_limits": limits, "note": note}

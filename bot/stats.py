@@ -423,26 +423,44 @@ class StatsStore:
                 self._prepare()
         return []
 
+    _BATCH_ROWS = 500  # rows committed at once at most
+    _BATCH_SECONDS = 0.5  # after its first row, a batch collects rows this long (a flush or close ends it at once)
+    _BATCH_POLL = 0.05  # how often the queue is looked at meanwhile
+
     def _batches(self) -> Iterator[tuple[list[Row], list[_Flush], bool]]:
-        """Blocks for one item, then drains the queue: (rows, flush markers, stop requested)."""
+        """Blocks for one item, then collects for up to ``_BATCH_SECONDS``: (rows, flush markers, stop requested).
+
+        One commit per batch rather than per few rows: with batches of whatever was queued, the bot spent
+        ~2.3 ms more CPU per update in the Telegram benchmark (benchmarks/). Polling rather than a blocking
+        ``get`` per row: no thread wake-up per row."""
+        nothing = object()
+
+        def following(deadline: float) -> object:
+            while True:
+                try:
+                    return self._queue.get_nowait()
+                except queue.Empty:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return nothing
+                    time.sleep(min(self._BATCH_POLL, left))
+
         while True:
-            item = self._queue.get()
+            item: object = self._queue.get()
             rows: list[Row] = []
             markers: list[_Flush] = []
             stop = False
-            while True:
+            deadline = time.monotonic() + self._BATCH_SECONDS
+            while item is not nothing:
                 if item is None:
                     stop = True
                 elif isinstance(item, _Flush):
                     markers.append(item)
                 else:
-                    rows.append(item)
-                if len(rows) >= 500:
+                    rows.append(item)  # type: ignore[arg-type]
+                if stop or markers or len(rows) >= self._BATCH_ROWS:
                     break
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
+                item = following(deadline)
             yield rows, markers, stop
             if stop:
                 return

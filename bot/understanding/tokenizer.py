@@ -2,12 +2,35 @@
 from __future__ import annotations
 
 import logging
+import marshal
+import os
+import sqlite3
+import sys
+import tempfile
 import threading
+from types import ModuleType
 from typing import Iterable
 
-import jieba
 
+def _import_jieba() -> ModuleType:
+    """``import jieba`` without ``pkg_resources``: jieba only uses it to open its own data files and falls
+    back to plain paths when it is missing; importing it costs ~110 ms and ~9 MiB (benchmarks/)."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba as module
+        return module
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba as module
+    finally:
+        if sys.modules.get("pkg_resources", ...) is None:
+            del sys.modules["pkg_resources"]  # anyone else may import the real one later
+    return module
+
+
+jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
+
+from .dictionary import DiskFreq, build, dictionary_path  # noqa: E402
 
 # Words jieba splits out of the box that carry the meaning of a question.
 BASE_WORDS = (
@@ -17,31 +40,96 @@ BASE_WORDS = (
     "获客成本", "覆盖率", "合规", "分付", "征信", "白名单", "邀请制", "分期", "还款方式", "手续费", "开通",
 )
 
-_lock = threading.Lock()
-_loaded_words: set[str] = set()
+log = logging.getLogger(__name__)
+SEGMENTED_SIZE = 4096  # segmented texts remembered (examples, facts, questions)
+DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
+
+
+def _initialize(dt: "jieba.Tokenizer") -> None:
+    """``dt.initialize()``, but reading jieba's own dictionary cache with ``marshal.loads`` of the whole file
+    (2-3x faster than jieba's ``marshal.load`` of the open file); jieba's own path when that fails."""
+    if dt.initialized:
+        return
+    if dt.dictionary == jieba.DEFAULT_DICT:  # jieba trusts this cache without a date check, so do we
+        path = os.path.join(dt.tmp_dir or tempfile.gettempdir(), dt.cache_file or "jieba.cache")
+        try:
+            with open(path, "rb") as handle:
+                freq, total = marshal.loads(handle.read())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        else:
+            if isinstance(freq, dict) and isinstance(total, int):
+                with dt.lock:
+                    if not dt.initialized:
+                        dt.FREQ, dt.total, dt.initialized = freq, total, True
+                return
+    dt.initialize()
+
+
+def _full_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's whole dictionary, loaded by a throw-away tokenizer (to build the on-disk copy)."""
+    dt = jieba.Tokenizer()
+    _initialize(dt)
+    return dt.FREQ, dt.total
+
+
+def _open_on_disk() -> DiskFreq:
+    path = dictionary_path(jieba)
+    if not path.exists():
+        log.info("building the on-disk copy of jieba's dictionary: %s", path)
+        build(path, _full_dictionary)
+    return DiskFreq(path)
 
 
 class Tokenizer:
-    """Thin wrapper over jieba's default tokenizer; ``add_words`` is idempotent and cheap on reload."""
+    """jieba's segmenter over jieba's own dictionary, read from disk on demand (``dictionary.DiskFreq``: same
+    segments, a fraction of the memory and start-up time), or loaded whole when ``on_disk`` is False or the
+    on-disk copy cannot be built. ``add_words`` is idempotent and cheap on reload."""
 
-    def __init__(self) -> None:
-        with _lock:
-            jieba.initialize()
+    def __init__(self, on_disk: bool | None = None) -> None:
+        if on_disk is None:
+            on_disk = os.environ.get(DICTIONARY_ENV, "disk") != "memory"
+        self._lock = threading.Lock()
+        self._words: set[str] = set()
+        self._segmented: dict[str, tuple[str, ...]] = {}
+        self.jieba = jieba.Tokenizer()
+        self.freq: DiskFreq | None = None
+        if on_disk:
+            try:
+                self.freq = _open_on_disk()
+            except (OSError, sqlite3.Error, KeyError, ValueError) as error:
+                log.warning("jieba's dictionary is loaded into memory: its on-disk copy failed (%s)", error)
+        if self.freq is not None:
+            self.jieba.FREQ, self.jieba.total, self.jieba.initialized = self.freq, self.freq.total, True
+        else:
+            _initialize(self.jieba)
         self.add_words(BASE_WORDS)
+
+    @property
+    def on_disk(self) -> bool:
+        """True when the dictionary is read from disk on demand."""
+        return self.freq is not None
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach jieba words (product names, aliases, keywords); already known ones are skipped."""
-        with _lock:
+        with self._lock:
             for word in words:
                 word = word.strip().lower()
-                if len(word) >= 2 and word not in _loaded_words and " " not in word:
-                    jieba.add_word(word, freq=200_000)
-                    _loaded_words.add(word)
+                if len(word) >= 2 and word not in self._words and " " not in word:
+                    self.jieba.add_word(word, freq=200_000)
+                    self._words.add(word)
+                    self._segmented.clear()  # a new word may segment a text differently
 
-    @staticmethod
-    def tokens(text: str) -> list[str]:
-        """Segment folded text; spaces dropped."""
-        return [t for t in jieba.lcut(text, HMM=False) if t.strip()]
+    def tokens(self, text: str) -> list[str]:
+        """Segment folded text; spaces dropped. Remembered until a word is added: a reload segments the same
+        examples and facts again (a third of its time before)."""
+        known = self._segmented.get(text)
+        if known is None:
+            known = tuple(t for t in self.jieba.lcut(text, HMM=False) if t.strip())
+            if len(self._segmented) >= SEGMENTED_SIZE:
+                self._segmented.clear()
+            self._segmented[text] = known
+        return list(known)
 
     def spaced(self, text: str) -> str:
         """Tokens joined with spaces, the form rapidfuzz's token scorers expect."""
