@@ -29,8 +29,6 @@ def test_off_topic_after_a_question_is_not_answered(engine: Engine, first: str) 
         assert reply.kind == "not_understood" and reply.intent is None, (first, off, reply.kind, reply.intent)
 
 
-@pytest.mark.xfail(strict=True, reason="known, already so before the on-disk dictionary (commit bce1026): 周末去哪玩 "
-                   "after a question is answered as 'compliance'; for the engine's owner to fix, then drop this mark")
 def test_weekend_plans_after_a_question_are_not_answered(engine: Engine) -> None:
     engine.reply("weekend", "微粒贷要芝麻分吗")
     assert engine.reply("weekend", "周末去哪玩").kind == "not_understood"
