@@ -112,9 +112,14 @@ class IntentMatcher:
         # feature → row of IDF × per-intent weight (columns aligned with _group_ids): coverage is a row sum
         features = sorted(df)
         self._row = {t: i for i, t in enumerate(features)}
-        self._matrix = np.array([[self._idf[t] * vocab.get(g, {}).get(t, 0.0) for g in self._group_ids]
-                                 for t in features]).reshape(len(features), len(self._group_ids))
         self._row_idf = np.array([self._idf[t] for t in features])
+        self._matrix = np.zeros((len(features), len(self._group_ids)))
+        for column, group in enumerate(self._group_ids):  # only the words an intent has: a sparse fill
+            words = vocab.get(group, {})
+            if words:
+                rows = np.fromiter((self._row[t] for t in words), dtype=np.int64, count=len(words))
+                self._matrix[rows, column] = np.fromiter(words.values(), dtype=float, count=len(words))
+        self._matrix *= self._row_idf[:, None]
         self._hinted_slots = frozenset(self._hint_vectors)
         self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
         self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.MEMO_SIZE)
