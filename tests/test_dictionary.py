@@ -104,3 +104,22 @@ def test_a_word_added_after_segmenting_a_text_changes_its_segments() -> None:
     assert "蚂蚁微粒贷" not in before
     tokenizer.add_words(["蚂蚁微粒贷"])
     assert tokenizer.tokens("蚂蚁微粒贷要芝麻分吗")[0] == "蚂蚁微粒贷"  # not the segments remembered before
+
+
+def test_saved_segmentations_give_the_same_engine(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A second start reads the examples' segmentations saved by the first: same matching forms, same replies."""
+    from bot.engine import build_engine
+    from bot.understanding.tokenizer import Tokenizer
+    from conftest import INTENTS, KNOWLEDGE
+
+    monkeypatch.setenv("LOANBOT_CACHE_DIR", str(tmp_path))
+    first = build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer())
+    saved = first.understanding.tokenizer.segments_path()
+    assert saved.exists() and saved.parent == tmp_path
+    second = build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer())
+    assert second.understanding.tokenizer.segments_path() == saved
+    assert second.understanding.matcher._sorted == first.understanding.matcher._sorted
+    for question in ("借呗冻结了怎么回事", "微粒贷借3万45天利息多少", "蚂蚁借呗，最高能借多少钱，需要多少信用分"):
+        assert second.reply("a", question).text == first.reply("b", question).text
+    saved.write_text("not json", encoding="utf-8")  # a damaged file is ignored, not trusted
+    assert build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer()).reply("c", "借呗利率多少").intent == "rates"

@@ -71,6 +71,7 @@ class Understanding:
         self.products = ProductFinder(aliases, {p.id for p in kb.loan_products})
         self._names = frozenset(aliases)
         tokenizer.add_words([*aliases, *TOPIC_LABELS.values(), *(k for i in intents for k in i.keywords)])
+        saved = tokenizer.load_segments()  # a previous run's segmentations of the same texts and words
         examples = []
         for intent in intents:
             for example in intent.examples:
@@ -79,6 +80,8 @@ class Understanding:
                     filled = filled.replace(placeholder, "")
                 examples.append((intent.id, self._form(self._mask(fold(filled))[0]), example))
         self.matcher = IntentMatcher(intents, examples, ENTITY_HINTS, self._topic_vocabulary(intents))
+        if not saved:
+            tokenizer.save_segments()
 
     def parse(self, text: str) -> Parse:
         """Understand one message."""

@@ -1,6 +1,8 @@
 """One jieba tokenizer for the whole process, taught the domain words of the knowledge base."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import marshal
 import os
@@ -9,6 +11,7 @@ import sys
 import tempfile
 import threading
 from types import ModuleType
+from pathlib import Path
 from typing import Iterable
 
 
@@ -30,7 +33,7 @@ def _import_jieba() -> ModuleType:
 jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 
-from .dictionary import DiskFreq, build, dictionary_path  # noqa: E402
+from .dictionary import DiskFreq, build, cache_dir, dictionary_path  # noqa: E402
 
 # Words jieba splits out of the box that carry the meaning of a question.
 BASE_WORDS = (
@@ -41,7 +44,7 @@ BASE_WORDS = (
 )
 
 log = logging.getLogger(__name__)
-SEGMENTED_SIZE = 4096  # segmented texts remembered (examples, facts, questions)
+SEGMENTED_SIZE = 8192  # segmented texts remembered (examples, facts, questions)
 DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
 
 
@@ -130,6 +133,43 @@ class Tokenizer:
                 self._segmented.clear()
             self._segmented[text] = known
         return list(known)
+
+    def segments_path(self) -> Path:
+        """Where this tokenizer's segmentations are kept between runs: keyed on jieba's version and dictionary
+        file (``dictionary_path``) and every word it was taught, so a change of either starts afresh."""
+        with self._lock:
+            words = "\n".join(sorted(self._words))
+        key = hashlib.sha1(f"{dictionary_path(jieba).name}\n{words}".encode()).hexdigest()[:16]
+        return cache_dir() / f"segments-{key}.json"
+
+    def load_segments(self) -> bool:
+        """Remember the segmentations a previous run saved for the same words and dictionary (start-up: the
+        examples need not be segmented again). False when there are none or they cannot be read."""
+        try:
+            saved = json.loads(self.segments_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(saved, dict):
+            return False
+        with self._lock:
+            for text, tokens in list(saved.items())[:SEGMENTED_SIZE - len(self._segmented)]:
+                if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens):
+                    self._segmented[text] = tuple(tokens)
+        return True
+
+    def save_segments(self) -> None:
+        """Keep the current segmentations for the next run (written atomically; a failure is only logged)."""
+        path = self.segments_path()
+        with self._lock:
+            data = {text: list(tokens) for text, tokens in self._segmented.items()}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                             suffix=".tmp") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            os.replace(handle.name, path)
+        except OSError as error:
+            log.info("segmentations not kept for the next run: %s", error)
 
     def spaced(self, text: str) -> str:
         """Tokens joined with spaces, the form rapidfuzz's token scorers expect."""
