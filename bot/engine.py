@@ -34,10 +34,10 @@ _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|
 # How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
-MIN_CLAUSE_RESIDUE = 3
+MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
-COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked  # a clause with less own wording than this ("有吗") is not a question of its own
+COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
 
 
 @dataclass(frozen=True)
@@ -229,10 +229,9 @@ class Engine:
                 continue
             if top.intent not in found and top.intent not in self.understanding.intents[intent].absorbs:
                 found.append(top.intent)
-        if len(found) < 2 and found != [intent]:
-            found = [f for f in found if f != intent]
-            return (intent, *found[:1]) if found else ()
-        return tuple(found[:3]) if intent in found else (intent, *found[:2])
+        if intent not in found:
+            found.insert(0, intent)  # the message's own best intent leads when no clause named it
+        return tuple(found[:3]) if len(found) > 1 else ()
 
     def _respond(self, session: str, intent: str, products: tuple[str, ...], slots: Slots, context: Context,
                  confidence: float, folded: str, asked: tuple[str, ...] = (), note: str = "") -> Reply:
@@ -282,13 +281,7 @@ class Engine:
         offer the related intents the documents do answer."""
         lines = self._not_in_documents(specs, products)
         product = products[0] if products else None
-        options: list[Suggestion] = []
-        for related in dict.fromkeys(r for s in specs for r in s.related):
-            other = self.understanding.intents[related]
-            scoped = product if other.product_scope == "per_product" else None
-            label = f"{self.kb.product(scoped).name}的{other.title}" if scoped else other.title
-            options.append(Suggestion(label, related, scoped))
-        options = options[:3]
+        options = [self._suggestion(r, product) for r in dict.fromkeys(r for s in specs for r in s.related)][:3]
         if options:
             lines.append("资料里有的相关内容，可以点下面看看。")
             self.sessions.put(session, context.with_(suggestions=tuple((s.intent, s.product) for s in options)))
@@ -304,16 +297,19 @@ class Engine:
                 continue
             if not self.understanding.relevant(parse, candidate.intent):
                 continue  # no menu of topics that share nothing with the question
-            spec = self.understanding.intents[candidate.intent]
-            scoped = product if spec.product_scope == "per_product" else None
-            label = f"{self.kb.product(scoped).name}的{spec.title}" if scoped else spec.title
-            options.append(Suggestion(label, candidate.intent, scoped))
+            options.append(self._suggestion(candidate.intent, product))
         if not options:
             return self._not_understood(session, parse.text)
         self.sessions.put(session, context.with_(suggestions=tuple((s.intent, s.product) for s in options)))
         listed = "\n".join(f"• {s.label}" for s in options)
         return Reply(f"你是不是想问：\n{listed}\n点一下按钮，或者换个说法再问一次。", kind="suggest",
                      products=parse.entities.products, confidence=decision.confidence, suggestions=options)
+
+    def _suggestion(self, intent: str, product: str | None) -> Suggestion:
+        """A button for ``intent``, about ``product`` when the intent is answered per product."""
+        spec = self.understanding.intents[intent]
+        scoped = product if spec.product_scope == "per_product" else None
+        return Suggestion(f"{self.kb.product(scoped).name}的{spec.title}" if scoped else spec.title, intent, scoped)
 
     def _only_outside(self, parse: Parse) -> bool:
         """The question names a product the documents don't cover (房贷, 花呗, 网商贷 …) and none of the loans they do."""

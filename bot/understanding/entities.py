@@ -140,14 +140,17 @@ def unstated_slots(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _UNSTATED.items() if pattern.search(text))
 
 
+_RUN_TOGETHER = re.compile(f"[{''.join(d for d in CN_DIGITS if d not in '零〇')}]{{2}}")
+
+
 def _well_formed(numeral: str) -> bool:
     """No two Chinese digits in a row (五四十五 is two numbers run together); Arabic digits always are."""
-    return not re.search(f"[{''.join(d for d in CN_DIGITS if d not in '零〇')}]{{2}}", numeral)
+    return not _RUN_TOGETHER.search(numeral)
 
 
 def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
-    """(slot, value, start) of a term match; a Chinese number too big for a term is read from its last 万/千
-    ("三万四十五天" is 三万 and 45 days), so the amount before it stays an amount."""
+    """(slot, value, start) of a term match; a Chinese number too big for a term is read from a later start
+    after its amount's 万/千 ("三万四十五天" is 三万 and 45 days), so the amount before it stays an amount."""
     slot, factor = TERM_UNITS[match.group("unit")]
     stop = _TERM_STOP.get(match.group("unit"))
     if stop and re.match(stop, match.string[match.end():]):
@@ -157,10 +160,10 @@ def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
     first_unit = min((num.find(u, lead) for u in "万千" if u in num[lead:]), default=len(num))
     # the term may start anywhere after the amount's 万/千, but not on a unit ("一万五千四十五天": 四十五天)
     cuts = [lead, *(i for i in range(first_unit + 1, len(num)) if num[i] not in "万千百亿")]
+    limit = TERM_LIMITS[slot] // factor
     for cut in cuts:
         part = num[cut:]
         value = to_number(part)
-        limit = TERM_LIMITS[slot] // factor
         if value is not None and 0 < value <= limit and value == value.to_integral() and _well_formed(part):
             return slot, int(value) * factor, start + cut
     return None

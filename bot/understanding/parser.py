@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
@@ -37,7 +37,7 @@ _LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
 _FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|也是这样|也这样|这样|也一样|一样|同样|也是|"
-                     r"够不够|够吗|行不行|行吗|可以吗|呢|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
+                     r"够不够|够吗|行不行|行吗|可以吗|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Parse:
     candidates: tuple[Candidate, ...]  # best first
     residue: str  # what is left once entities and filler words are removed ("" for a bare follow-up)
     unknown: float = 0.0  # share of the question's word weight that no intent knows (off-topic evidence)
+    form: Form | None = field(default=None, repr=False, compare=False)  # the matching form (masked, segmented)
 
     @property
     def top(self) -> Candidate | None:
@@ -97,19 +98,20 @@ class Understanding:
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
         return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
-                     unknown=unknown)
+                     unknown=unknown, form=form)
 
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
         a suggestion must, or it is an unrelated menu."""
-        form = self._form(self._mask(parse.folded)[0])
+        form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
         return self.matcher.shared_weight(tokens, intent) >= RELEVANT_WEIGHT
 
     def nearest_example(self, text: str) -> tuple[str, float]:
-        """The intent example closest to ``text`` (as matched: masked, products blanked) and its rapidfuzz ratio."""
-        masked, _ = self._mask(_MASKED_NUMBER.sub("几", fold(text)))
-        return self.matcher.nearest(self._form(masked))
+        """The intent example closest to ``text`` as it is matched (normalized the way ``parse`` does, masked,
+        products blanked) and its rapidfuzz ratio."""
+        form = self.parse(text).form
+        return self.matcher.nearest(form) if form is not None else ("", 0.0)
 
     # ---- internals
     def _mask(self, folded: str) -> tuple[str, Entities]:
