@@ -4,7 +4,8 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .common import build, pct, quiet
 from .questions import generate

@@ -11,7 +11,7 @@ import os
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         results[name] = judge(name, MEASURES[name].measure(quick=args.quick))
         results[name]["seconds"] = round(time.perf_counter() - t0, 1)
-    meta = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
+    meta = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
             "platform": platform.platform(), "cpu_count": os.cpu_count(), "quick": args.quick,
             "loadavg_1min_before_after": [round(load[0], 2), round(os.getloadavg()[0], 2)],
             "seconds": round(time.perf_counter() - started, 1)}

@@ -7,9 +7,10 @@ import asyncio
 import json
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from .common import PY, REPO, bot_settings, build, quiet
 
@@ -49,7 +50,7 @@ async def driver() -> AsyncIterator[Driver]:
             process.stdin.write(b'{"cmd": "quit"}\n')
             try:
                 await asyncio.wait_for(process.wait(), 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202 - lazy import keeps `kb` commands fast
+def _engine(args: argparse.Namespace):
     from .engine import build_engine
 
     return build_engine(Path(args.knowledge), Path(args.intents))
@@ -43,7 +43,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text(reply, full: bool) -> str:  # noqa: ANN001
+def _text(reply, full: bool) -> str:
     return reply.full if full else reply.text
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import bot
 
@@ -82,7 +82,7 @@ class Settings:
     retention_days: float = 90.0  # questions kept for review are deleted after this many days
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, BOT_ADMIN_IDS, BOT_DATA_DIR, TELEGRAM_BASE_URL, KNOWLEDGE_DIR, INTENTS_DIR,
         BOT_CHAT_RATE, BOT_GLOBAL_RATE, BOT_DOCS_DIR and BOT_REVIEW_RETENTION_DAYS."""
         env = os.environ if env is None else env

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .engine import Engine
 
@@ -193,4 +194,4 @@ def evaluate(engine: Engine, cases: list[dict[str, Any]]) -> Report:
     return report
 
 
-__all__ = ["evaluate", "load_cases", "Report", "Outcome"]
+__all__ = ["Outcome", "Report", "evaluate", "load_cases"]

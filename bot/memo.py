@@ -1,7 +1,8 @@
 """A bounded memo table for pure functions of hashable arguments (answers, matcher results)."""
 from __future__ import annotations
 
-from typing import Callable, Generic, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -14,7 +15,7 @@ class Memo(Generic[K, V]):
     the table refills with what is asked now). One per engine: a reload starts with an empty table.
     """
 
-    __slots__ = ("_table", "size", "hits", "misses")
+    __slots__ = ("_table", "hits", "misses", "size")
 
     def __init__(self, size: int = 4096) -> None:
         self._table: dict[K, V] = {}

@@ -21,9 +21,9 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .privacy import mask_personal, owner_only
 from .reply import Reply
@@ -190,7 +190,7 @@ class StatsStore:
                         self.data_dir / SALT_NAME)
 
     # ---------------------------------------------------------------- lifecycle
-    def start(self) -> "StatsStore":
+    def start(self) -> StatsStore:
         """Start the writer thread (idempotent; nothing to start when statistics are off)."""
         if self.enabled and (self._thread is None or not self._thread.is_alive()):
             self._thread = threading.Thread(target=self._run, name="stats-writer", daemon=True)
@@ -204,7 +204,7 @@ class StatsStore:
             self._thread.join(timeout)
         self._thread = None
 
-    def __enter__(self) -> "StatsStore":
+    def __enter__(self) -> StatsStore:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -226,7 +226,7 @@ class StatsStore:
             self._dropped += 1
             if self._dropped in (1, 100, 10_000):
                 log.warning("stats queue full: %d question(s) not recorded", self._dropped)
-        except Exception:  # noqa: BLE001 - statistics must never break a reply
+        except Exception:
             log.exception("could not queue a statistics row")
         if self._thread is None:
             self.start()
@@ -492,6 +492,6 @@ class StatsStore:
                 with self._lock:
                     self._move_aside(error)
                 self._prepare()
-            except Exception:  # noqa: BLE001 - the writer thread must survive anything
+            except Exception:
                 log.exception("could not record %d statistics row(s)", len(rows))
                 return

@@ -33,7 +33,7 @@ def intents_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine() -> "Engine":
+def engine() -> Engine:
     """The engine over the shipped knowledge/ and intents/, built once per test session.
 
     Tests give each conversation its own session id, so sharing it is safe."""

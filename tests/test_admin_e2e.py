@@ -9,22 +9,22 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
+from conftest import SEEDS
+from test_telegram_e2e import Env as E2EEnv
+from test_telegram_e2e import mark_zhima_fact
 
 from bot.config import Settings
-from conftest import SEEDS
 from bot.engine import build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin
 from bot.telegram.services import SERVICES_KEY, source_dirs
 from bot.testing.botapi import FakeBotApi, SentMessage
 from bot.testing.harness import TEST_TOKEN, running_bot
-from test_telegram_e2e import Env as E2EEnv
-from test_telegram_e2e import mark_zhima_fact
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN, USER, OTHER = 1001, 2002, 3003
@@ -46,9 +46,8 @@ async def bot(settings: Settings) -> AsyncIterator[Env]:
     """The bot as ``run_bot`` starts it: the engine from the live version when there is one."""
     engine = build_engine(*source_dirs(settings))
     with StatsStore(settings.data_dir) as stats:
-        async with FakeBotApi() as api:
-            async with running_bot(api, settings, engine, stats) as app:
-                yield Env(api, app, settings.knowledge_dir, settings)
+        async with FakeBotApi() as api, running_bot(api, settings, engine, stats) as app:
+            yield Env(api, app, settings.knowledge_dir, settings)
 
 
 @pytest.fixture

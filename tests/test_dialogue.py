@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import INTENTS, KNOWLEDGE
 
 from bot.dialogue.answers import CAUTION
 from bot.engine import Engine, build_engine
-from conftest import INTENTS, KNOWLEDGE
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def engine() -> Engine:
     return build_engine(KNOWLEDGE, INTENTS)
 
 
-def ask(engine: Engine, text: str, session: str = "s"):  # noqa: ANN201
+def ask(engine: Engine, text: str, session: str = "s"):
     return engine.reply(session, text)
 
 

@@ -50,7 +50,7 @@ def test_disk_freq_answers_like_a_dict(tmp_path: Path) -> None:
     assert "蚂" in freq and freq["蚂"] == 0  # a prefix: present with count 0
     assert "天气" not in freq and freq.get("天气") is None and freq.get("天气", 1) == 1
     with pytest.raises(KeyError):
-        freq["天气"]  # noqa: B018
+        freq["天气"]
     freq["天气"] = 4
     assert freq["天气"] == 4 and "天气" in freq
     assert [w for w in words if freq.get(w) != words[w]] == []
@@ -108,9 +108,10 @@ def test_a_word_added_after_segmenting_a_text_changes_its_segments() -> None:
 
 def test_saved_segmentations_give_the_same_engine(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A second start reads the examples' segmentations saved by the first: same matching forms, same replies."""
+    from conftest import INTENTS, KNOWLEDGE
+
     from bot.engine import build_engine
     from bot.understanding.tokenizer import Tokenizer
-    from conftest import INTENTS, KNOWLEDGE
 
     monkeypatch.setenv("LOANBOT_CACHE_DIR", str(tmp_path))
     first = build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer())

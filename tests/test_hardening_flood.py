@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,18 +82,17 @@ async def test_flooding_chat_is_paced_in_order_and_other_chats_are_not_delayed(t
                         intents_dir=REPO / "intents", chat_rate=CHAT_RATE)
     engine = build_engine(settings.knowledge_dir, settings.intents_dir)
     with StatsStore(settings.data_dir) as stats:
-        async with FakeBotApi() as api:
-            async with running_bot(api, settings, engine, stats):
-                await api.wait_until_polling()
-                started = time.time()
-                for n in range(FLOOD):
-                    api.push_text(FLOODER, FLOODER, question(n))
-                await api.wait_for_sent(FLOODER, 5)  # the flood is being answered: now the others write
-                early = await ask_calm_chats(api, 1)
-                await api.wait_for_sent(FLOODER, FLOOD // 2, timeout=15)  # and again in the middle of it
-                middle = await ask_calm_chats(api, 2)
-                replies = await api.wait_for_sent(FLOODER, FLOOD, timeout=20)
-                await asyncio.sleep(0.3)  # nothing more may come
+        async with FakeBotApi() as api, running_bot(api, settings, engine, stats):
+            await api.wait_until_polling()
+            started = time.time()
+            for n in range(FLOOD):
+                api.push_text(FLOODER, FLOODER, question(n))
+            await api.wait_for_sent(FLOODER, 5)  # the flood is being answered: now the others write
+            early = await ask_calm_chats(api, 1)
+            await api.wait_for_sent(FLOODER, FLOOD // 2, timeout=15)  # and again in the middle of it
+            middle = await ask_calm_chats(api, 2)
+            replies = await api.wait_for_sent(FLOODER, FLOOD, timeout=20)
+            await asyncio.sleep(0.3)  # nothing more may come
     flood_calls = sends_to(api, FLOODER)
     times = [c.at for c in flood_calls]
     duration, busiest = times[-1] - times[0], max_in_window(times)
@@ -167,7 +166,7 @@ async def test_a_chat_that_just_sent_keeps_its_limiter() -> None:
 
 # ---------------------------------------------------------------- the update processor
 def text_update(update_id: int, chat_id: int) -> Update:
-    message = Message(update_id, datetime.now(timezone.utc), Chat(chat_id, Chat.PRIVATE),
+    message = Message(update_id, datetime.now(UTC), Chat(chat_id, Chat.PRIVATE),
                       from_user=User(chat_id, "u", False), text=str(update_id))
     return Update(update_id, message=message)
 

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import INTENTS, KNOWLEDGE
 
 from bot.config import Settings
 from bot.engine import Engine, build_engine
@@ -13,7 +14,6 @@ from bot.stats import DB_NAME, SALT_NAME, StatsStore
 from bot.telegram import admin
 from bot.testing.botapi import FakeBotApi
 from bot.testing.harness import TEST_TOKEN, running_bot
-from conftest import INTENTS, KNOWLEDGE
 
 ADMIN, USER = 1001, 2002
 _ENGINE: list[Engine] = []
@@ -30,15 +30,14 @@ async def session(data_dir: Path, questions: list[str]) -> tuple[str, str, list[
     settings = Settings(token=TEST_TOKEN, admin_ids=frozenset({ADMIN}), data_dir=data_dir, chat_rate=0)
     stats = StatsStore(data_dir).start()
     try:
-        async with FakeBotApi() as api:
-            async with running_bot(api, settings, engine(), stats):
-                for n, text in enumerate(questions, 1):
-                    api.push_text(USER, USER, text)
-                    await api.wait_for_sent(USER, n)
-                api.push_text(ADMIN, ADMIN, "/stats")
-                api.push_text(ADMIN, ADMIN, "/unanswered")
-                report, missed = (await api.wait_for_sent(ADMIN, 2))[:2]
-                answers = [s.plain for s in api.sent(USER)]
+        async with FakeBotApi() as api, running_bot(api, settings, engine(), stats):
+            for n, text in enumerate(questions, 1):
+                api.push_text(USER, USER, text)
+                await api.wait_for_sent(USER, n)
+            api.push_text(ADMIN, ADMIN, "/stats")
+            api.push_text(ADMIN, ADMIN, "/unanswered")
+            report, missed = (await api.wait_for_sent(ADMIN, 2))[:2]
+            answers = [s.plain for s in api.sent(USER)]
     finally:
         stats.close()
     return report.plain, missed.plain, answers

@@ -46,47 +46,46 @@ async def test_reloads_under_load_lose_nothing_and_never_mix_knowledge_bases(tmp
                         knowledge_dir=knowledge, intents_dir=intents, chat_rate=0, global_rate=0)
     asked: dict[int, int] = {chat: 0 for chat in CHATS}
     good_version = 0
-    async with FakeBotApi() as api:
-        async with running_bot(api, settings, build_engine(knowledge, intents)):
-            await api.wait_until_polling(30)
-            for step in range(RELOADS):
-                for name, text in pristine.items():  # start each step from valid files
-                    (knowledge / name).write_text(text, encoding="utf-8")
-                broken = BROKEN[(step // 2) % len(BROKEN)] if step % 2 else None
-                if broken:
-                    path = knowledge / broken[0]
-                    changed = broken[1](path.read_text(encoding="utf-8"))
-                    assert changed != path.read_text(encoding="utf-8")
-                    path.write_text(changed, encoding="utf-8")
-                    # keep the last good marker in sources.yaml so only the broken file differs
-                    version = good_version
-                else:
-                    version = step // 2 + 1
-                if version:
-                    sources = knowledge / "sources.yaml"
-                    sources.write_text(pristine["sources.yaml"].replace(
-                        TITLE, f"《微信芝麻信用怎么贷款·v{version}》", 1), encoding="utf-8")
-                admin_before = len(api.sent(ADMIN))
-                api.push_text(ADMIN, ADMIN, "/reload")
-                for k in range(1000 // RELOADS):  # 50 questions per reload, streamed while it runs
-                    chat = CHATS[k % len(CHATS)]
-                    api.push_text(chat, chat, QUESTIONS[(step + k) % len(QUESTIONS)].format(n=k + 1))
-                    asked[chat] += 1
-                    if k % 10 == 9:
-                        await asyncio.sleep(0.01)
-                report = (await api.wait_for_sent(ADMIN, admin_before + 1, timeout=30))[admin_before].plain
-                if broken:
-                    assert report.startswith("重新加载失败，继续使用原来的知识库。"), report
-                    assert broken[0] in report and broken[2] in report, report
-                else:
-                    assert report.startswith("知识库已重新加载") and "source:d000" in report, report
-                    good_version = version
-            for chat in CHATS:
-                await api.wait_for_sent(chat, asked[chat], timeout=60)
-            await asyncio.sleep(0.3)  # anything extra (a duplicate) would arrive now
-            last = CHATS[0]
-            api.push_text(last, last, "微粒贷要芝麻分吗")
-            final = (await api.wait_for_sent(last, asked[last] + 1, timeout=10))[-1]
+    async with FakeBotApi() as api, running_bot(api, settings, build_engine(knowledge, intents)):
+        await api.wait_until_polling(30)
+        for step in range(RELOADS):
+            for name, text in pristine.items():  # start each step from valid files
+                (knowledge / name).write_text(text, encoding="utf-8")
+            broken = BROKEN[(step // 2) % len(BROKEN)] if step % 2 else None
+            if broken:
+                path = knowledge / broken[0]
+                changed = broken[1](path.read_text(encoding="utf-8"))
+                assert changed != path.read_text(encoding="utf-8")
+                path.write_text(changed, encoding="utf-8")
+                # keep the last good marker in sources.yaml so only the broken file differs
+                version = good_version
+            else:
+                version = step // 2 + 1
+            if version:
+                sources = knowledge / "sources.yaml"
+                sources.write_text(pristine["sources.yaml"].replace(
+                    TITLE, f"《微信芝麻信用怎么贷款·v{version}》", 1), encoding="utf-8")
+            admin_before = len(api.sent(ADMIN))
+            api.push_text(ADMIN, ADMIN, "/reload")
+            for k in range(1000 // RELOADS):  # 50 questions per reload, streamed while it runs
+                chat = CHATS[k % len(CHATS)]
+                api.push_text(chat, chat, QUESTIONS[(step + k) % len(QUESTIONS)].format(n=k + 1))
+                asked[chat] += 1
+                if k % 10 == 9:
+                    await asyncio.sleep(0.01)
+            report = (await api.wait_for_sent(ADMIN, admin_before + 1, timeout=30))[admin_before].plain
+            if broken:
+                assert report.startswith("重新加载失败，继续使用原来的知识库。"), report
+                assert broken[0] in report and broken[2] in report, report
+            else:
+                assert report.startswith("知识库已重新加载") and "source:d000" in report, report
+                good_version = version
+        for chat in CHATS:
+            await api.wait_for_sent(chat, asked[chat], timeout=60)
+        await asyncio.sleep(0.3)  # anything extra (a duplicate) would arrive now
+        last = CHATS[0]
+        api.push_text(last, last, "微粒贷要芝麻分吗")
+        final = (await api.wait_for_sent(last, asked[last] + 1, timeout=10))[-1]
 
     assert good_version == RELOADS // 2
     assert versions(final.plain) == {good_version}  # the last good reload is what answers now

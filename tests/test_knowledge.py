@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
 
 from bot.cli import main
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.provenance import check_provenance, split_sections
-from conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
 
 
 def kb_check(knowledge: Path, *extra: str, intents: Path = INTENTS) -> int:
@@ -50,7 +50,7 @@ def test_every_fact_cites_a_known_document_section() -> None:
     kb = load_knowledge(KNOWLEDGE)
     for fact in kb.facts:
         citation = kb.cite(fact.source)
-        assert citation.startswith("《") and fact.source.section in citation or "导言" in citation
+        assert (citation.startswith("《") and fact.source.section in citation) or "导言" in citation
 
 
 def test_kb_check_passes_on_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:

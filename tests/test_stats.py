@@ -101,31 +101,29 @@ def test_record_does_not_block(tmp_path: Path) -> None:
 
 def test_corrupt_file_is_moved_aside_and_recreated(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "stats.sqlite3").write_bytes(b"this is not a database" * 100)
-    with caplog.at_level(logging.WARNING, logger="bot.stats"):
-        with StatsStore(tmp_path) as store:
-            store.record(1, ANSWER, "q")
-            assert store.summary().answered["rates"].total == 1
+    with caplog.at_level(logging.WARNING, logger="bot.stats"), StatsStore(tmp_path) as store:
+        store.record(1, ANSWER, "q")
+        assert store.summary().answered["rates"].total == 1
     assert "unusable" in caplog.text
     aside = list(tmp_path.glob("stats.sqlite3.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
 
 
 def test_file_corrupted_or_deleted_while_running(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.stats"):
-        with StatsStore(tmp_path) as store:
-            store.record(1, ANSWER, "q")
-            store.flush()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{tmp_path / 'stats.sqlite3'}{suffix}").unlink(missing_ok=True)
-            store.record(2, ANSWER, "q")
-            assert store.summary().answered["rates"].total == 1  # the new file has the new row
-            assert "disappeared" in caplog.text
-            store.flush()
-            (tmp_path / "stats.sqlite3").write_bytes(b"garbage" * 1000)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{tmp_path / 'stats.sqlite3'}{suffix}").unlink(missing_ok=True)
-            store.record(3, MISSED, "坏了以后的问题")
-            assert [u.text for u in store.unanswered()] == ["坏了以后的问题"]
+    with caplog.at_level(logging.WARNING, logger="bot.stats"), StatsStore(tmp_path) as store:
+        store.record(1, ANSWER, "q")
+        store.flush()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp_path / 'stats.sqlite3'}{suffix}").unlink(missing_ok=True)
+        store.record(2, ANSWER, "q")
+        assert store.summary().answered["rates"].total == 1  # the new file has the new row
+        assert "disappeared" in caplog.text
+        store.flush()
+        (tmp_path / "stats.sqlite3").write_bytes(b"garbage" * 1000)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{tmp_path / 'stats.sqlite3'}{suffix}").unlink(missing_ok=True)
+        store.record(3, MISSED, "坏了以后的问题")
+        assert [u.text for u in store.unanswered()] == ["坏了以后的问题"]
     assert list(tmp_path.glob("stats.sqlite3.corrupt-*"))
 
 
@@ -134,9 +132,8 @@ def test_missing_database_with_existing_salt_is_recreated_with_warning(tmp_path:
     with StatsStore(tmp_path) as store:
         store.record(1, ANSWER, "q")
     (tmp_path / "stats.sqlite3").unlink()
-    with caplog.at_level(logging.WARNING, logger="bot.stats"):
-        with StatsStore(tmp_path) as store:
-            assert store.summary().answered == {}
+    with caplog.at_level(logging.WARNING, logger="bot.stats"), StatsStore(tmp_path) as store:
+        assert store.summary().answered == {}
     assert "missing" in caplog.text
 
 

@@ -5,10 +5,10 @@ import csv
 import io
 import re
 import shutil
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 from telegram.ext import Application
@@ -19,7 +19,7 @@ from bot.engine import Engine, build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin, handlers
 from bot.telegram.render import COST_CHART, PLAN_CHART, PLAN_CSV
-from bot.telegram.services import EngineRef, SERVICES_KEY
+from bot.telegram.services import SERVICES_KEY, EngineRef
 from bot.testing.botapi import FakeBotApi, SentMessage
 from bot.testing.harness import TEST_TOKEN, running_bot
 from bot.testing.tghtml import parse_html
@@ -58,9 +58,8 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
                         chat_rate=50)  # pacing has its own test (test_hardening_flood); keep these quick
     engine = build_engine(knowledge, settings.intents_dir)  # fresh sessions; jieba is loaded once per process
     with StatsStore(settings.data_dir) as stats:
-        async with FakeBotApi() as api:
-            async with running_bot(api, settings, engine, stats) as app:
-                yield Env(api, app, knowledge)
+        async with FakeBotApi() as api, running_bot(api, settings, engine, stats) as app:
+            yield Env(api, app, knowledge)
 
 
 def says_not_required(text: str) -> bool:

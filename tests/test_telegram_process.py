@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 SECRET = "process-Secret_42"
 
 
-async def wait_until(condition, timeout: float, what: str) -> None:  # noqa: ANN001
+async def wait_until(condition, timeout: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         if asyncio.get_running_loop().time() > deadline:

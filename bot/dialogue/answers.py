@@ -3,9 +3,9 @@ calculations with their formula and assumptions, and a closing caution."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
 
 from .. import calc, figures
 from ..knowledge.base import KnowledgeBase

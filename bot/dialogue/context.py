@@ -4,9 +4,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Callable
 
 CONTEXT_TTL_SECONDS = 30 * 60
 MAX_SESSIONS = 100_000
@@ -27,7 +27,7 @@ class Context:
     bound: str | None = None
     suggestions: tuple[tuple[str, str | None], ...] = field(default=())  # (intent, product) offered last
 
-    def with_(self, **changes: object) -> "Context":
+    def with_(self, **changes: object) -> Context:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 

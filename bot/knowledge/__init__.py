@@ -4,4 +4,4 @@ from .errors import KnowledgeError
 from .loader import load_knowledge
 from .models import Conflict, Fact, Product, Source, SourceRef
 
-__all__ = ["KnowledgeBase", "KnowledgeError", "load_knowledge", "Conflict", "Fact", "Product", "Source", "SourceRef"]
+__all__ = ["Conflict", "Fact", "KnowledgeBase", "KnowledgeError", "Product", "Source", "SourceRef", "load_knowledge"]

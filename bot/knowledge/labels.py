@@ -3,8 +3,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .models import (Change, FeeRule, Fact, Money, MoneyRange, Months, Multiplier, Percent, Quantity, Rate,
-                     RateRange, Score, Stars, Text)
+from .models import (
+    Change,
+    Fact,
+    FeeRule,
+    Money,
+    MoneyRange,
+    Months,
+    Multiplier,
+    Percent,
+    Quantity,
+    Rate,
+    RateRange,
+    Score,
+    Stars,
+    Text,
+)
 
 TOPIC_LABELS: dict[str, str] = {
     "platform": "所属平台", "positioning": "产品定位", "zhima_requirement": "芝麻分要求", "max_amount": "最高额度",

@@ -6,7 +6,7 @@ never prose; every fact carries its provenance (document and section).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -122,7 +122,7 @@ class Text(Frozen):
 
 
 Value = Annotated[
-    Union[Money, MoneyRange, Rate, RateRange, Multiplier, FeeRule, Months, Score, Percent, Quantity, Change, Stars, Text],
+    Money | MoneyRange | Rate | RateRange | Multiplier | FeeRule | Months | Score | Percent | Quantity | Change | Stars | Text,
     Field(discriminator="type"),
 ]
 

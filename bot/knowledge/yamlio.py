@@ -9,7 +9,6 @@ import yaml
 
 from .errors import KnowledgeError
 
-
 # libyaml's parser (shipped in PyYAML's wheels) is ~10x faster than the pure-Python one: it keeps /reload
 # well under half a second. Same safe constructors, same error marks.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,7 +38,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeError(f"{where}: 无法读取文件 ({exc.__class__.__name__}: {exc})") from exc
     try:
-        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_DecimalLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "未知位置"

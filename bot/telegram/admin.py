@@ -5,8 +5,8 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable, Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -16,8 +16,7 @@ from telegram.ext import ContextTypes
 from ..knowledge.errors import KnowledgeError
 from ..knowledge.versions import Files, Version
 from ..stats import DISLIKED, UNCOVERED, Counts, StatsStore, Summary, Unanswered, Votes
-from .changes import (Applied, CatalogDiff, ChangeRefused, apply_change, catalog_diff, files_summary,
-                      working_files)
+from .changes import Applied, CatalogDiff, ChangeRefused, apply_change, catalog_diff, files_summary, working_files
 from .handlers import send
 from .render import Outgoing, render_text
 from .services import services
@@ -103,7 +102,7 @@ async def run_change(update: Update, context: ContextTypes.DEFAULT_TYPE, make_fi
         log.warning("change refused, still serving the previous knowledge base:\n%s", error)
         await send(update.effective_message, render_text(format_reload_error(error, failed)))
         return None
-    except Exception as error:  # noqa: BLE001 - anything else: keep the old engine, say so
+    except Exception as error:
         log.exception("change failed, still serving the previous knowledge base")
         await send(update.effective_message, render_text(format_reload_error(error, failed)))
         return None

@@ -6,15 +6,23 @@ import os
 import re
 import secrets
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          Defaults, MessageHandler, filters)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 
 from ..config import ConfigError, Settings, file_url_for
 from ..stats import StatsStore
@@ -53,7 +61,7 @@ class WebhookConfig:
 
     @classmethod
     def create(cls, url: str, listen: str = "0.0.0.0", port: int = 8443, secret_token: str | None = None,
-               url_path: str | None = None, env: Mapping[str, str] | None = None) -> "WebhookConfig":
+               url_path: str | None = None, env: Mapping[str, str] | None = None) -> WebhookConfig:
         """From CLI options; the secret falls back to BOT_WEBHOOK_SECRET, then to a random one."""
         secret = secret_token or (env if env is not None else os.environ).get("BOT_WEBHOOK_SECRET") or ""
         return cls(url=url, listen=listen, port=port, secret_token=secret, url_path=url_path)
@@ -167,7 +175,7 @@ def run_bot(settings: Settings, webhook: WebhookConfig | None = None, *,
         return 2
     try:
         engine = build_engine(*source_dirs(settings), None)
-    except Exception as error:  # noqa: BLE001 - KnowledgeError: a precise message for the admin
+    except Exception as error:
         log.error("cannot load the knowledge base:\n%s", error)
         return 1
     stats = StatsStore(settings.data_dir, retention_days=settings.retention_days).start()

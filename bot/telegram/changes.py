@@ -13,9 +13,10 @@ import logging
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..knowledge.errors import KnowledgeError
 from ..knowledge.versions import Files, Version, mirror, read_tree, write_tree

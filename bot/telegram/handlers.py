@@ -13,8 +13,22 @@ from telegram.ext import ContextTypes
 from ..reply import Reply, Suggestion
 from .feedback import PREFIX as FEEDBACK_PREFIX
 from .feedback import with_feedback
-from .render import (CHART_PREFIX, CHOICE_PREFIX, CSV_PREFIX, DETAIL_PREFIX, EXAMPLE_PREFIX, NEW_CHOICE_PREFIX,
-                     Outgoing, decode_choice, escape, example_keyboard, keyboard, render, render_text, split_data)
+from .render import (
+    CHART_PREFIX,
+    CHOICE_PREFIX,
+    CSV_PREFIX,
+    DETAIL_PREFIX,
+    EXAMPLE_PREFIX,
+    NEW_CHOICE_PREFIX,
+    Outgoing,
+    decode_choice,
+    escape,
+    example_keyboard,
+    keyboard,
+    render,
+    render_text,
+    split_data,
+)
 from .services import Services, is_group, services, session_id
 
 log = logging.getLogger(__name__)

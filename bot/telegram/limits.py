@@ -156,7 +156,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             while queue:
                 try:
                     await queue.popleft()
-                except Exception:  # noqa: BLE001 - handler errors already went to the error handler
+                except Exception:
                     log.exception("processing an update failed")
         finally:
             del self._queues[key]

@@ -25,7 +25,7 @@ def scrub(record: logging.LogRecord) -> None:
         return
     try:
         message = record.getMessage()
-    except Exception:  # noqa: BLE001 - a broken format string is the logging module's problem
+    except Exception:
         return
     clean = redact(message)
     if clean != message:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 

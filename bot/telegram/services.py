@@ -4,9 +4,10 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from telegram import Chat, User
 from telegram.constants import ChatType
@@ -97,7 +98,7 @@ class Services:
     build_engine: EngineBuilder = default_builder
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     answers: AnswerMemo = field(default_factory=AnswerMemo)  # for feedback buttons
-    shown: "ShownReplies" = field(default_factory=lambda: ShownReplies())  # replies with a full version
+    shown: ShownReplies = field(default_factory=lambda: ShownReplies())  # replies with a full version
     versions: VersionStore = field(init=False)
     baseline: Files = field(init=False)  # the files the engine was started from (version 1 at the first change)
 

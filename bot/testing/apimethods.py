@@ -5,13 +5,24 @@ import asyncio
 import json
 import re
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import aiohttp
 
 from . import updates as build
-from .apitypes import (DEFAULT_EXCLUDED, NOT_MODIFIED, SECRET, ApiError, Params, SentDocument, SentMessage, bool_param,
-                       int_param, update_type)
+from .apitypes import (
+    DEFAULT_EXCLUDED,
+    NOT_MODIFIED,
+    SECRET,
+    ApiError,
+    Params,
+    SentDocument,
+    SentMessage,
+    bool_param,
+    int_param,
+    update_type,
+)
 from .tghtml import HtmlError, parse_html, utf16_len
 
 
@@ -40,7 +51,7 @@ class BotApiMethods:
     _changed: asyncio.Event
     _closing: bool
     _client: aiohttp.ClientSession | None
-    _delivery: "asyncio.Task[None] | None"
+    _delivery: asyncio.Task[None] | None
     documents: list[SentDocument]
     _files: dict[str, tuple[str, bytes]]
 
@@ -101,7 +112,7 @@ class BotApiMethods:
                     return ready
                 try:
                     await asyncio.wait_for(changed.wait(), remaining)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             self._pollers -= 1
@@ -351,7 +362,7 @@ class BotApiMethods:
             if not pending:
                 try:
                     await asyncio.wait_for(changed.wait(), 1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 continue
             update = pending[0]
@@ -359,7 +370,7 @@ class BotApiMethods:
             try:
                 async with self._client.post(self.webhook_url, json=update, headers=headers) as response:
                     status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            except (TimeoutError, aiohttp.ClientError) as error:
                 status, reason = 0, f"Connection failed: {type(error).__name__}"
             else:
                 reason = f"Wrong response from the webhook: {status}"

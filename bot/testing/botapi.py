@@ -19,15 +19,25 @@ import json
 import signal
 import time
 from collections import defaultdict
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from . import updates as build
 from .apimethods import BotApiMethods
-from .apitypes import (DEFAULT_DESCRIPTIONS, JSON_PARAMS, TOKEN, ApiCall, ApiError, Failure, Params, SentDocument,
-                       SentMessage)
+from .apitypes import (
+    DEFAULT_DESCRIPTIONS,
+    JSON_PARAMS,
+    TOKEN,
+    ApiCall,
+    ApiError,
+    Failure,
+    Params,
+    SentDocument,
+    SentMessage,
+)
 
 __all__ = ["ApiCall", "ApiError", "FakeBotApi", "SentDocument", "SentMessage", "main", "serve"]
 
@@ -78,7 +88,7 @@ class FakeBotApi(BotApiMethods):
                 "getFile")}
 
     # ------------------------------------------------------------------ lifecycle
-    async def start(self) -> "FakeBotApi":
+    async def start(self) -> FakeBotApi:
         """Serve on ``host`` (a random free port unless one was given)."""
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
@@ -108,7 +118,7 @@ class FakeBotApi(BotApiMethods):
         if self._runner:
             await self._runner.cleanup()
 
-    async def __aenter__(self) -> "FakeBotApi":
+    async def __aenter__(self) -> FakeBotApi:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -237,7 +247,7 @@ class FakeBotApi(BotApiMethods):
                                    f"{[s.plain[:80] for s in found]}")
             try:
                 await asyncio.wait_for(changed.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     @property
@@ -255,7 +265,7 @@ class FakeBotApi(BotApiMethods):
                 raise TimeoutError("the bot never started polling")
             try:
                 await asyncio.wait_for(changed.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,

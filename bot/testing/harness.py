@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import accumulate, chain
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from itertools import accumulate, chain
 
 import numpy as np
 from rapidfuzz import fuzz, process

@@ -10,9 +10,9 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from types import ModuleType
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from types import ModuleType
 
 
 def _import_jieba() -> ModuleType:
@@ -48,7 +48,7 @@ SEGMENTED_SIZE = 8192  # segmented texts remembered (examples, facts, questions)
 DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
 
 
-def _initialize(dt: "jieba.Tokenizer") -> None:
+def _initialize(dt: jieba.Tokenizer) -> None:
     """``dt.initialize()``, but reading jieba's own dictionary cache with ``marshal.loads`` of the whole file
     (2-3x faster than jieba's ``marshal.load`` of the open file); jieba's own path when that fails."""
     if dt.initialized:
