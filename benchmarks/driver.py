@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-from bot.testing.botapi import ApiCall, FakeBotApi
+from tests.botkit.botapi import ApiCall, FakeBotApi
 
 from .questions import generate
 

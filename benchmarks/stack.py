@@ -62,7 +62,7 @@ async def running(kind: str, api: Driver, engine: Any = None, admin: int | None 
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-    if kind == "bot":  # as bot.testing.harness.running_bot does, without importing the fake server (aiohttp)
+    if kind == "bot":  # as tests.botkit.harness.running_bot does, without importing the fake server (aiohttp)
         from bot.stats import StatsStore
         from bot.telegram.app import build_application, set_command_menus
         from bot.telegram.services import EngineRef

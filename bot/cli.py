@@ -61,7 +61,7 @@ def cmd_kb_show(args: argparse.Namespace) -> int:
         return 1
     product = args.product
     if product:
-        from .understanding.normalize import fold
+        from .text.normalize import fold
         wanted = fold(product).replace(" ", "")
         match = next((p.id for p in kb.products
                       if wanted in {p.id, fold(p.name), *(fold(a).replace(" ", "") for a in p.aliases)}), None)

@@ -14,8 +14,8 @@ from .dialogue.policy import CONFIDENT_SCORE, FOLLOW_UP_RESIDUE, INTENT_SLOTS, D
 from .dialogue.slots import Slots
 from .knowledge import KnowledgeBase, load_knowledge
 from .reply import Reply, Suggestion
+from .text.normalize import has_meaning
 from .understanding.intents import Intent, load_intents
-from .understanding.normalize import has_meaning
 from .understanding.parser import Parse, Understanding
 from .understanding.tokenizer import Tokenizer, shared_tokenizer
 

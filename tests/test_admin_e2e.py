@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
-from test_telegram_e2e import Env as E2EEnv
-from test_telegram_e2e import mark_zhima_fact
 
 from bot.config import Settings
 from bot.engine import build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin
 from bot.telegram.services import SERVICES_KEY, source_dirs
-from bot.testing.botapi import FakeBotApi, SentMessage
-from bot.testing.harness import TEST_TOKEN, running_bot
+from tests.botkit.botapi import FakeBotApi, SentMessage
+from tests.botkit.harness import TEST_TOKEN, running_bot
+from tests.conftest import SEEDS
+from tests.test_telegram_e2e import Env as E2EEnv
+from tests.test_telegram_e2e import mark_zhima_fact
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN, USER, OTHER = 1001, 2002, 3003

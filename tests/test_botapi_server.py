@@ -16,8 +16,9 @@ from aiohttp import web
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
-from bot.testing.botapi import FakeBotApi
-from bot.testing.tghtml import HtmlError, parse_html
+from tests.botkit.botapi import FakeBotApi
+from tests.botkit.tghtml import HtmlError, parse_html
+from tests.conftest import REPO
 
 TOKEN = "4242:fake-Token_x"
 
@@ -276,8 +277,8 @@ async def test_test_routes_inject_and_list(api: FakeBotApi, http: aiohttp.Client
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serves_until_interrupted(stop_signal: int) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "bot.testing.botapi", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "tests.botkit.botapi", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=REPO)
     try:
         first = process.stdout.readline()  # type: ignore[union-attr]
         assert first.startswith("Fake Telegram Bot API on http://127.0.0.1:")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import INTENTS, KNOWLEDGE
 
 from bot.dialogue.answers import CAUTION
 from bot.engine import Engine, build_engine
+from tests.conftest import INTENTS, KNOWLEDGE
 
 
 @pytest.fixture

@@ -108,10 +108,9 @@ def test_a_word_added_after_segmenting_a_text_changes_its_segments() -> None:
 
 def test_saved_segmentations_give_the_same_engine(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A second start reads the examples' segmentations saved by the first: same matching forms, same replies."""
-    from conftest import INTENTS, KNOWLEDGE
-
     from bot.engine import build_engine
     from bot.understanding.tokenizer import Tokenizer
+    from tests.conftest import INTENTS, KNOWLEDGE
 
     monkeypatch.setenv("LOANBOT_CACHE_DIR", str(tmp_path))
     first = build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer())

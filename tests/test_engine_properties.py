@@ -3,13 +3,13 @@ once rendered and splits into messages of at most 4096 characters; the engine ne
 from __future__ import annotations
 
 import pytest
-from conftest import INTENTS, KNOWLEDGE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import Engine, build_engine
 from bot.telegram.render import render
-from bot.testing.tghtml import parse_html, utf16_len
+from tests.botkit.tghtml import parse_html, utf16_len
+from tests.conftest import INTENTS, KNOWLEDGE
 
 _ENGINE: Engine | None = None
 

@@ -5,10 +5,9 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from conftest import INTENTS, KNOWLEDGE
-
 from bot import calc, figures
 from bot.engine import build_engine
+from tests.conftest import INTENTS, KNOWLEDGE
 
 QUESTIONS = ("借呗借两万分6期每月还多少", "微粒贷借1万分12期每月还多少", "WE2000借1500元分3期每月还多少",
              "微粒贷、借呗和WE2000借1000元用30天哪个利息低", "借呗和微粒贷借2万分6期每月还多少")

@@ -20,9 +20,9 @@ from bot.engine import build_engine
 from bot.stats import StatsStore
 from bot.telegram import EngineRef, build_application
 from bot.telegram.limits import ChatOrderedProcessor, ChatRateLimiter
-from bot.testing.botapi import ApiCall, FakeBotApi
-from bot.testing.fake_engine import FakeEngine
-from bot.testing.harness import TEST_TOKEN, running_bot
+from tests.botkit.botapi import ApiCall, FakeBotApi
+from tests.botkit.fake_engine import FakeEngine
+from tests.botkit.harness import TEST_TOKEN, running_bot
 
 REPO = Path(__file__).resolve().parent.parent
 FLOODER, CALM_B, CALM_C = 3001, 3002, 3003

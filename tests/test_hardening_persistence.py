@@ -6,14 +6,14 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import INTENTS, KNOWLEDGE
 
 from bot.config import Settings
 from bot.engine import Engine, build_engine
 from bot.stats import DB_NAME, SALT_NAME, StatsStore
 from bot.telegram import admin
-from bot.testing.botapi import FakeBotApi
-from bot.testing.harness import TEST_TOKEN, running_bot
+from tests.botkit.botapi import FakeBotApi
+from tests.botkit.harness import TEST_TOKEN, running_bot
+from tests.conftest import INTENTS, KNOWLEDGE
 
 ADMIN, USER = 1001, 2002
 _ENGINE: list[Engine] = []

@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.engine import build_engine
 from bot.telegram import admin
 from bot.telegram.app import SORRY
-from bot.testing.botapi import FakeBotApi
-from bot.testing.harness import TEST_TOKEN, running_bot
+from tests.botkit.botapi import FakeBotApi
+from tests.botkit.harness import TEST_TOKEN, running_bot
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN = 1001

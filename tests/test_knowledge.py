@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
 
 from bot.cli import main
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.provenance import check_provenance, split_sections
+from tests.conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
 
 
 def kb_check(knowledge: Path, *extra: str, intents: Path = INTENTS) -> int:

@@ -1,4 +1,4 @@
-"""The Telegram adapter end to end against the fake Bot API, with a scripted engine (bot.testing.fake_engine).
+"""The Telegram adapter end to end against the fake Bot API, with a scripted engine (tests.botkit.fake_engine).
 
 These cover what the real engine cannot produce on demand (markup-like text, very long answers, crashes);
 tests/test_telegram_e2e.py runs the real engine and knowledge base.
@@ -20,10 +20,10 @@ from bot.telegram import admin, handlers
 from bot.telegram.redact import install_redaction, quiet_http_loggers
 from bot.telegram.render import split_html
 from bot.telegram.services import SERVICES_KEY
-from bot.testing.botapi import FakeBotApi, SentMessage
-from bot.testing.fake_engine import FakeEngine, build_fake_engine
-from bot.testing.harness import TEST_TOKEN, running_bot
-from bot.testing.tghtml import parse_html, utf16_len
+from tests.botkit.botapi import FakeBotApi, SentMessage
+from tests.botkit.fake_engine import FakeEngine, build_fake_engine
+from tests.botkit.harness import TEST_TOKEN, running_bot
+from tests.botkit.tghtml import parse_html, utf16_len
 
 ADMIN, USER, GROUP = 1001, 2002, -100500
 

@@ -10,13 +10,13 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.config import ConfigError, Settings
-from bot.knowledge.errors import KnowledgeError
+from bot.datafiles.errors import KnowledgeError
 from bot.stats import Counts, Summary, Unanswered
 from bot.telegram import EngineRef, WebhookConfig, build_application, run_bot
 from bot.telegram.admin import catalog_diff, format_diff, format_reload_error, format_summary, format_unanswered
 from bot.telegram.services import session_id
-from bot.testing.fake_engine import FakeEngine
-from bot.testing.harness import TEST_TOKEN
+from tests.botkit.fake_engine import FakeEngine
+from tests.botkit.harness import TEST_TOKEN
 
 
 def test_application_defaults_and_handler_order(tmp_path: Path) -> None:

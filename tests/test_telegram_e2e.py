@@ -20,9 +20,9 @@ from bot.stats import StatsStore
 from bot.telegram import admin, handlers
 from bot.telegram.render import COST_CHART, PLAN_CHART, PLAN_CSV
 from bot.telegram.services import SERVICES_KEY, EngineRef
-from bot.testing.botapi import FakeBotApi, SentMessage
-from bot.testing.harness import TEST_TOKEN, running_bot
-from bot.testing.tghtml import parse_html
+from tests.botkit.botapi import FakeBotApi, SentMessage
+from tests.botkit.harness import TEST_TOKEN, running_bot
+from tests.botkit.tghtml import parse_html
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN, USER = 1001, 2002

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.botapi import FakeBotApi
-from bot.testing.harness import TEST_TOKEN, free_port
+from tests.botkit.botapi import FakeBotApi
+from tests.botkit.harness import TEST_TOKEN, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "process-Secret_42"

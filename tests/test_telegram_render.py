@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.reply import Reply, Suggestion
 from bot.telegram.render import MAX_MESSAGE, decode_choice, encode_choice, escape, keyboard, render, split_html, tg_len
-from bot.testing.tghtml import parse_html
+from tests.botkit.tghtml import parse_html
 
 # Characters that stress the splitter: markup, entities, CJK, astral emoji (2 UTF-16 units), newlines.
 ALPHABET = st.sampled_from(list("<>&;#amplt 微粒贷借呗\n\n😀ab1.") + ["&amp;", "<b>", "\r"])

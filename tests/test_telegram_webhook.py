@@ -7,8 +7,8 @@ import aiohttp
 
 from bot.config import Settings
 from bot.engine import build_engine
-from bot.testing.botapi import FakeBotApi
-from bot.testing.harness import TEST_TOKEN, free_port, running_bot
+from tests.botkit.botapi import FakeBotApi
+from tests.botkit.harness import TEST_TOKEN, free_port, running_bot
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "webhook-Secret_123"

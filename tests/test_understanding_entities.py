@@ -5,12 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import KNOWLEDGE
 
 from bot.knowledge import load_knowledge
+from bot.text.normalize import fold, has_meaning, normalize
+from bot.text.numbers import cn_to_decimal
 from bot.understanding.entities import ProductFinder, extract_numbers
-from bot.understanding.normalize import fold, has_meaning, normalize
-from bot.understanding.numbers import cn_to_decimal
+from tests.conftest import KNOWLEDGE
 
 
 @pytest.fixture(scope="module")

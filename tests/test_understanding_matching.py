@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import INTENTS, KNOWLEDGE
 
 from bot.engine import Engine, build_engine
 from bot.evaluation import evaluate, load_cases
+from tests.conftest import INTENTS, KNOWLEDGE
 
 DEV = Path(__file__).parent / "data" / "dev.jsonl"
 

@@ -1,6 +1,6 @@
 """The knowledge base: typed facts with provenance, loaded from knowledge/*.yaml."""
+from ..datafiles.errors import KnowledgeError
 from .base import KnowledgeBase
-from .errors import KnowledgeError
 from .loader import load_knowledge
 from .models import Conflict, Fact, Product, Source, SourceRef
 

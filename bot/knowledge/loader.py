@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..understanding.normalize import fold
-from ..understanding.numbers import numbers_in
+from ..datafiles.errors import KnowledgeError
+from ..datafiles.validation import describe
+from ..datafiles.yamlio import display_path, read_yaml
+from ..text.normalize import fold
+from ..text.numbers import numbers_in
 from .base import KnowledgeBase
-from .errors import KnowledgeError
 from .models import Conflict, Fact, Product, Rate, RateRange, Source
-from .validation import describe
-from .yamlio import display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -6,7 +6,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from ..understanding.numbers import numbers_in
+from ..text.numbers import numbers_in
 from .base import KnowledgeBase
 from .loader import origins
 from .models import Fact, Stars

@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from ..knowledge.errors import KnowledgeError
+from ..datafiles.errors import KnowledgeError
 from ..knowledge.versions import Files, Version
 from ..stats import DISLIKED, UNCOVERED, Counts, StatsStore, Summary, Unanswered, Votes
 from .changes import Applied, CatalogDiff, ChangeRefused, apply_change, catalog_diff, files_summary, working_files

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..knowledge.errors import KnowledgeError
+from ..datafiles.errors import KnowledgeError
 from ..knowledge.versions import Files, Version, mirror, read_tree, write_tree
+from ..text.normalize import normalize
 from ..understanding.intents import PLACEHOLDERS
-from ..understanding.normalize import normalize
 from .services import EngineLike, Services
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from ..datafiles.yamlio import yaml_bomb
 from ..knowledge.versions import FOLDERS, Files
-from ..knowledge.yamlio import yaml_bomb
 from .admin import admin_only, run_change
 from .changes import ChangeRefused, live_files
 from .handlers import on_non_text, send

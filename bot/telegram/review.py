@@ -22,8 +22,8 @@ from telegram.ext import ContextTypes
 
 from ..knowledge.versions import Files
 from ..stats import DISLIKED, UNCOVERED, Unanswered
+from ..text.normalize import normalize
 from ..understanding.intents import LEARNED
-from ..understanding.normalize import normalize
 from .admin import STALE, STATS_BROKEN, STATS_OFF, UNDO_KEYS, admin_button, admin_only, run_change
 from .changes import Applied
 from .handlers import send

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal
+from ..text.numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_CHARS}]+)"

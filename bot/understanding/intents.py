@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from ..knowledge.errors import KnowledgeError
+from ..datafiles.errors import KnowledgeError
+from ..datafiles.validation import describe
+from ..datafiles.yamlio import display_path, read_yaml
 from ..knowledge.models import Frozen, Topic
-from ..knowledge.validation import describe
-from ..knowledge.yamlio import display_path, read_yaml
 
 PLACEHOLDERS = ("{product}", "{product2}")
 LEARNED = "learned"  # top-level key of intents/learned.yaml: examples added from /review

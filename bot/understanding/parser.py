@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
 from ..memo import Memo
+from ..text.normalize import clean, fold, normalize
 from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
-from .normalize import clean, fold, normalize
 from .tokenizer import Tokenizer
 
 # What a numeric slot is replaced by before matching, so "借2万30天" and "借1万60天" look alike.

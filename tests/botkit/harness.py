@@ -10,10 +10,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from ..config import Settings
-from ..stats import StatsStore
-from ..telegram.app import build_application, set_command_menus
-from ..telegram.services import EngineBuilder, EngineRef, default_builder
+from bot.config import Settings
+from bot.stats import StatsStore
+from bot.telegram.app import build_application, set_command_menus
+from bot.telegram.services import EngineBuilder, EngineRef, default_builder
+
 from .botapi import FakeBotApi
 
 TEST_TOKEN = "123456:TEST-token_Abc"

@@ -5,7 +5,7 @@
         api.push_text(chat_id=1, user_id=1, text="微粒贷要芝麻分吗")
         [reply] = await api.wait_for_sent(1, 1)
 
-By hand: ``python -m bot.testing.botapi --port 8081``, then
+By hand: ``python -m tests.botkit.botapi --port 8081``, then
 ``TELEGRAM_BASE_URL=http://127.0.0.1:8081/bot TELEGRAM_BOT_TOKEN=123:abc make run`` and talk to the bot with
 ``curl -d '{"chat_id":1,"user_id":1,"text":"微粒贷要芝麻分吗"}' http://127.0.0.1:8081/_test/message`` and
 ``curl http://127.0.0.1:8081/_test/sent``.
@@ -422,7 +422,7 @@ async def serve(host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.testing.botapi", description="Offline fake Telegram Bot API")
+    parser = argparse.ArgumentParser(prog="python -m tests.botkit.botapi", description="Offline fake Telegram Bot API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     args = parser.parse_args(argv)

@@ -9,8 +9,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ..knowledge.errors import KnowledgeError
-from ..reply import Reply, Suggestion
+from bot.datafiles.errors import KnowledgeError
+from bot.reply import Reply, Suggestion
 
 SOURCE = "《微信芝麻信用怎么贷款》第二节“核心贷款产品对比分析”"
 
