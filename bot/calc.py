@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Literal
 
 __all__ = [
@@ -31,16 +31,15 @@ __all__ = [
     "daily_to_annual",
     "equal_instalment_schedule",
     "equal_principal_schedule",
-    "fen",
     "irr",
     "monthly_from_daily",
     "npv",
     "overdue_penalty",
-    "percent",
-    "percent_trim",
     "prepayment_cost",
-    "yuan",
 ]
+
+#: A month counted in days wherever a term or a monthly rate is converted (the documents give daily rates).
+DAYS_PER_MONTH = 30
 
 #: Significant digits used for every internal computation.
 PRECISION = 40
@@ -51,7 +50,7 @@ _HUNDRED = Decimal(100)
 _FEN = Decimal("0.01")
 _DEFAULT_TOL = Decimal("1e-15")
 
-FeeRule = Literal["free", "remaining_days_interest"]
+PrepaymentRule = Literal["free", "remaining_days_interest"]
 Method = Literal["equal_instalment", "equal_principal"]
 
 
@@ -85,55 +84,6 @@ def _int(value: object, name: str) -> int:
 def _non_negative(value: Decimal | int, name: str) -> None:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
-
-
-# --------------------------------------------------------------------------
-# display helpers
-# --------------------------------------------------------------------------
-
-
-def fen(x: Decimal) -> Decimal:
-    """Round to the fen (0.01) with ROUND_HALF_UP — for display only."""
-    value = _d(x, "x")
-    with localcontext(_ctx()):
-        result = value.quantize(_FEN, rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
-
-
-def yuan(x: Decimal) -> str:
-    """Format money with 2 decimals and thousands separators: ``10000 -> "10,000.00"``."""
-    return f"{fen(x):,.2f}"
-
-
-def percent(rate: Decimal, places: int = 2) -> str:
-    """Format a fractional rate as a percentage with exactly *places* decimals (HALF_UP)."""
-    value = _d(rate, "rate")
-    places = _int(places, "places")
-    _non_negative(places, "places")
-    with localcontext(_ctx()):
-        shown = (value * _HUNDRED).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if shown.is_zero():
-        shown = shown.copy_abs()
-    return f"{shown:f}%"
-
-
-def percent_trim(rate: Decimal, max_places: int | None = None) -> str:
-    """Shortest exact percentage: ``0.0005 -> "0.05%"``, ``0.18 -> "18%"``, ``0.05475 -> "5.475%"``.
-
-    For non-terminating values (e.g. an IRR) pass *max_places* to round (HALF_UP)
-    before trailing zeros are stripped.
-    """
-    value = _d(rate, "rate")
-    with localcontext(_ctx()):
-        scaled = value * _HUNDRED
-        if max_places is not None:
-            places = _int(max_places, "max_places")
-            _non_negative(places, "max_places")
-            scaled = scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        scaled = scaled.normalize()
-    if scaled.is_zero():
-        return "0%"
-    return f"{scaled:f}%"
 
 
 # --------------------------------------------------------------------------
@@ -180,7 +130,7 @@ def prepayment_cost(
     daily_rate: Decimal,
     term_days: int,
     repay_day: int,
-    fee_rule: FeeRule,
+    fee_rule: PrepaymentRule,
 ) -> PrepaymentCost:
     """Interest up to *repay_day* plus the early-repayment fee.
 
@@ -208,7 +158,7 @@ def prepayment_cost(
 # --------------------------------------------------------------------------
 
 
-def monthly_from_daily(daily_rate: Decimal, days_per_month: int = 30) -> Decimal:
+def monthly_from_daily(daily_rate: Decimal, days_per_month: int = DAYS_PER_MONTH) -> Decimal:
     """Monthly rate = daily_rate × days_per_month (30 by default)."""
     r = _d(daily_rate, "daily_rate")
     n = _int(days_per_month, "days_per_month")

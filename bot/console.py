@@ -67,8 +67,7 @@ def save_figure(engine: Engine, spec: str, csv: bool = False, folder: Path | Non
     """Write the chart (PNG) or the schedule (CSV) of an answer to a file; the sentence saying where."""
     from . import figures
 
-    composer = engine.composer
-    data = figures.chart(spec, composer.name, lambda pid: composer.daily_bounds(pid)[0])
+    data = engine.chart(spec)
     folder = folder or output_dir()
     if csv:
         if not isinstance(data, figures.PlanChart):

@@ -29,7 +29,7 @@ DECLINED_KINDS = frozenset({"not_understood", "invalid"})
 class Outcome:
     text: str
     expected: str | None
-    expected_kind: str  # "answer" | "uncovered" | "none" (out of scope)
+    expected_kind: str  # "answer" (small talk included) | "uncovered" | "none" (out of scope)
     expected_products: tuple[str, ...]
     got: str | None
     got_kind: str  # the reply's kind
@@ -188,7 +188,7 @@ def evaluate(engine: Engine, cases: list[dict[str, Any]]) -> Report:
         if expected and spec is None:
             raise ValueError(f"case {case['id']}: unknown intent {expected!r}")
         report.outcomes.append(Outcome(
-            case["text"], expected, spec.kind if spec else "none", tuple(case.get("products", [])),
+            case["text"], expected, ("answer" if spec.kind == "smalltalk" else spec.kind) if spec else "none", tuple(case.get("products", [])),
             reply.intent, reply.kind, reply.products, elapsed, tuple(case.get("also", [])), reply.also,
             follow_up, engine.understanding.nearest_example(case["text"])[1]))
     return report

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Literal, Union
 
 from . import calc
+from .text import display
 
-DAYS_PER_MONTH = 30
 METHODS: dict[str, calc.Method] = {"ei": "equal_instalment", "ep": "equal_principal"}
 METHOD_NAMES = {"equal_instalment": "等额本息", "equal_principal": "等额本金"}
 CSV_HEADER = ("期数", "还款额（元）", "本金（元）", "利息（元）", "剩余本金（元）")
@@ -39,7 +39,7 @@ class PlanSpec:
         return f"i:{self.product}:{self.amount.normalize():f}:{self.months}:{code}:{self.daily_rate.normalize():f}"
 
     def schedule(self) -> calc.Schedule:
-        monthly = calc.monthly_from_daily(self.daily_rate, DAYS_PER_MONTH)
+        monthly = calc.monthly_from_daily(self.daily_rate, calc.DAYS_PER_MONTH)
         make = calc.equal_instalment_schedule if self.method == "equal_instalment" else calc.equal_principal_schedule
         return make(self.amount, monthly, self.months)
 
@@ -62,7 +62,7 @@ class CostSpec:
     def cost(self, daily_rate: Decimal) -> Decimal:
         if self.kind == "d":
             return calc.daily_interest(self.amount, daily_rate, self.term)
-        monthly = calc.monthly_from_daily(daily_rate, DAYS_PER_MONTH)
+        monthly = calc.monthly_from_daily(daily_rate, calc.DAYS_PER_MONTH)
         return calc.equal_instalment_schedule(self.amount, monthly, self.term).total_interest
 
     @property
@@ -107,18 +107,18 @@ class PlanChart:
 
     @property
     def total_interest(self) -> Decimal:
-        return calc.fen(self.schedule.total_interest)
+        return display.fen(self.schedule.total_interest)
 
     @property
     def total_payment(self) -> Decimal:
-        return calc.fen(self.schedule.principal) + self.total_interest
+        return display.fen(self.schedule.principal) + self.total_interest
 
     @property
     def title(self) -> str:
         s = self.spec
-        return (f"{self.name}借{calc.yuan(s.amount)}元分{s.months}期（{METHOD_NAMES[s.method]}，"
-                f"日利率{calc.percent_trim(s.daily_rate)}）\n共还{calc.yuan(self.total_payment)}元，"
-                f"其中利息{calc.yuan(self.total_interest)}元")
+        return (f"{self.name}借{display.yuan(s.amount)}元分{s.months}期（{METHOD_NAMES[s.method]}，"
+                f"日利率{display.percent_trim(s.daily_rate)}）\n共还{display.yuan(self.total_payment)}元，"
+                f"其中利息{display.yuan(self.total_interest)}元")
 
     def labels(self) -> list[str]:
         return [self.title, "期数", "金额（元）", "本金", "利息"]
@@ -133,7 +133,7 @@ class CostChart:
 
     @property
     def title(self) -> str:
-        return f"借{calc.yuan(self.spec.amount)}元{self.spec.term_text}的总利息"
+        return f"借{display.yuan(self.spec.amount)}元{self.spec.term_text}的总利息"
 
     @property
     def note(self) -> str:
@@ -155,11 +155,11 @@ def rounded_rows(schedule: calc.Schedule) -> tuple[Row, ...]:
     running = Decimal(0)
     for index, row in enumerate(schedule.rows):
         running += row.interest
-        interest = calc.fen(running) - paid_interest
+        interest = display.fen(running) - paid_interest
         if index == len(schedule.rows) - 1:
             principal = schedule.principal - paid_principal
         else:
-            principal = calc.fen(row.payment) - interest
+            principal = display.fen(row.payment) - interest
         paid_interest += interest
         paid_principal += principal
         rows.append(Row(row.period, principal + interest, principal, interest, schedule.principal - paid_principal))
@@ -188,12 +188,12 @@ def chart(spec: str, name: Callable[[str], str], bounds: Callable[[str], list[De
 def caption(data: Chart) -> str:
     """The text under the picture."""
     if isinstance(data, PlanChart):
-        return data.title.replace("\n", "：") + "。" + ("每月" + calc.yuan(data.rows[0].payment) + "元"
+        return data.title.replace("\n", "：") + "。" + ("每月" + display.yuan(data.rows[0].payment) + "元"
                                                        if data.spec.method == "equal_instalment" else
-                                                       f"首月{calc.yuan(data.rows[0].payment)}元，逐月递减")
+                                                       f"首月{display.yuan(data.rows[0].payment)}元，逐月递减")
     parts = []
     for name, costs in zip(data.names, data.costs):
-        parts.append(f"{name} {'–'.join(calc.yuan(c) for c in costs)}元")
+        parts.append(f"{name} {'–'.join(display.yuan(c) for c in costs)}元")
     return data.title + "：" + "；".join(parts)
 
 
@@ -206,7 +206,7 @@ def csv_bytes(data: PlanChart) -> bytes:
     for row in data.rows:
         writer.writerow([row.period, f"{row.payment:.2f}", f"{row.principal:.2f}", f"{row.interest:.2f}",
                          f"{row.remaining:.2f}"])
-    writer.writerow(["合计", f"{data.total_payment:.2f}", f"{calc.fen(data.schedule.principal):.2f}",
+    writer.writerow(["合计", f"{data.total_payment:.2f}", f"{display.fen(data.schedule.principal):.2f}",
                      f"{data.total_interest:.2f}", ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

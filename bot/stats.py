@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .inputs import MAX_QUESTION_CHARS
 from .privacy import mask_personal, owner_only
 from .reply import Reply
 
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "stats.sqlite3"
 SALT_NAME = "stats.salt"
 DAY = 24 * 3600
-MAX_TEXT = 500
+MAX_TEXT = MAX_QUESTION_CHARS  # a question is kept for review at most this long
 MAX_QUEUE = 10_000
 NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
 UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don't cover; intent = the topic

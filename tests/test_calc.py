@@ -19,16 +19,13 @@ from bot.calc import (
     daily_to_annual,
     equal_instalment_schedule,
     equal_principal_schedule,
-    fen,
     irr,
     monthly_from_daily,
     npv,
     overdue_penalty,
-    percent,
-    percent_trim,
     prepayment_cost,
-    yuan,
 )
+from bot.text.display import fen, percent, percent_trim, yuan
 
 TINY = D("1e-20")
 

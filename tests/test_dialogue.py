@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.dialogue.answers import CAUTION
+from bot.dialogue.compose import CAUTION
 from bot.engine import Engine, build_engine
 from tests.conftest import INTENTS, KNOWLEDGE
 

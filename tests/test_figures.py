@@ -5,8 +5,9 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from bot import calc, figures
+from bot import figures
 from bot.engine import build_engine
+from bot.text import display
 from tests.conftest import INTENTS, KNOWLEDGE
 
 QUESTIONS = ("借呗借两万分6期每月还多少", "微粒贷借1万分12期每月还多少", "WE2000借1500元分3期每月还多少",
@@ -19,7 +20,7 @@ def charts() -> list[figures.Chart]:
     for n, question in enumerate(QUESTIONS):
         reply = engine.reply(f"s{n}", question)
         assert reply.figure, question
-        out.append(figures.chart(reply.figure, engine.composer.name, lambda p: engine.composer.daily_bounds(p)[0]))
+        out.append(engine.chart(reply.figure))
     return out
 
 
@@ -49,9 +50,9 @@ def test_rounded_rows_add_up_for_both_methods() -> None:
         spec = figures.PlanSpec("weilidai", Decimal(33333), 7, method, Decimal("0.0005"))  # type: ignore[arg-type]
         chart = figures.plan_chart(spec, "微粒贷")
         assert sum(r.principal for r in chart.rows) == Decimal(33333) and chart.rows[-1].remaining == 0
-        assert sum(r.interest for r in chart.rows) == calc.fen(chart.schedule.total_interest)
+        assert sum(r.interest for r in chart.rows) == display.fen(chart.schedule.total_interest)
         assert all(r.payment == r.principal + r.interest for r in chart.rows)
-        assert all(r.payment == calc.fen(s.payment) for r, s in zip(chart.rows[:-1], chart.schedule.rows))
+        assert all(r.payment == display.fen(s.payment) for r, s in zip(chart.rows[:-1], chart.schedule.rows))
 
 
 def test_png_is_drawn() -> None:

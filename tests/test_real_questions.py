@@ -136,9 +136,9 @@ def test_suggestions_share_a_word_with_the_question(engine: Engine) -> None:
 def test_explain_names_the_decision_and_its_reason(engine: Engine) -> None:
     text = engine.explain("ex1", "借呗冻结了还能解冻吗")
     assert "freeze_close" in text.split("candidates")[1].splitlines()[1]  # the top candidate
-    assert "decision:   answer freeze_close — answer: top" in text and "kind=uncovered" in text
+    assert "decision:   uncovered freeze_close (score 100.0) — answer: top" in text and "kind=uncovered" in text
     off = engine.explain("ex2", "周末去哪玩比较好")
-    assert "decision:   none" in off and "off topic" in off
+    assert "decision:   decline" in off and "off topic" in off
 
 
 def test_why_no_jiebei_lists_its_entry_conditions(engine: Engine) -> None:

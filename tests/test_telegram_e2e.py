@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot import calc, figures
+from bot import figures
 from bot.config import Settings
 from bot.engine import Engine, build_engine
 from bot.stats import StatsStore
 from bot.telegram import admin, handlers
 from bot.telegram.render import COST_CHART, PLAN_CHART, PLAN_CSV
 from bot.telegram.services import SERVICES_KEY, EngineRef
+from bot.text import display
 from tests.botkit.botapi import FakeBotApi, SentMessage
 from tests.botkit.harness import TEST_TOKEN, running_bot
 from tests.botkit.tghtml import parse_html
@@ -194,8 +195,7 @@ async def tap_figure(env: Env, answer: SentMessage, label: str) -> tuple[SentMes
     before = len(env.api.sent(USER))
     env.api.push_callback(USER, USER, answer.message_id, data)
     sent = (await env.api.wait_for_sent(USER, before + 1))[before]
-    composer = env.engine.composer
-    return sent, figures.chart(data.partition("|")[2], composer.name, lambda pid: composer.daily_bounds(pid)[0])
+    return sent, env.engine.chart(data.partition("|")[2])
 
 
 async def test_chart_button_sends_a_photo_drawn_from_the_figures_in_the_text(env: Env) -> None:
@@ -205,11 +205,11 @@ async def test_chart_button_sends_a_photo_drawn_from_the_figures_in_the_text(env
     assert isinstance(chart, figures.PlanChart)
     detail = env.engine.reply("check", "借呗借两万分6期每月还多少").full
     # the drawn plan is the upper bound shown in the text: the same payment and total interest
-    assert f"每月{calc.yuan(chart.schedule.first_payment)}元，总利息{calc.yuan(chart.schedule.total_interest)}元" \
+    assert f"每月{display.yuan(chart.schedule.first_payment)}元，总利息{display.yuan(chart.schedule.total_interest)}元" \
         in detail
     assert f"{int(chart.schedule.first_payment.quantize(Decimal(1))):,}元" in answer.plain.split("\n")[0]
     assert sum(r.principal for r in chart.rows) == Decimal(20000)
-    assert calc.yuan(chart.total_interest) in photo.plain and "日利率0.06%" in photo.plain
+    assert display.yuan(chart.total_interest) in photo.plain and "日利率0.06%" in photo.plain
 
 
 async def test_csv_button_sends_the_schedule_whose_rows_add_up_to_the_totals(env: Env) -> None:
@@ -222,9 +222,9 @@ async def test_csv_button_sends_the_schedule_whose_rows_add_up_to_the_totals(env
     column = lambda i: sum(Decimal(r[i]) for r in periods)  # noqa: E731
     assert column(2) == Decimal(10000) and Decimal(periods[-1][4]) == 0
     assert column(1) == column(2) + column(3) == Decimal(total[1])
-    assert f"总利息{calc.yuan(column(3))}元" in env.engine.reply("c", "微粒贷借1万分12期每月还多少").full
+    assert f"总利息{display.yuan(column(3))}元" in env.engine.reply("c", "微粒贷借1万分12期每月还多少").full
     assert all(Decimal(r[1]) == Decimal(periods[0][1]) for r in periods[:-1])  # 等额本息: one payment
-    assert f"每月{calc.yuan(Decimal(periods[0][1]))}元" in document.plain
+    assert f"每月{display.yuan(Decimal(periods[0][1]))}元" in document.plain
 
 
 async def test_cost_comparison_chart_has_each_product_at_both_bounds(env: Env) -> None:

@@ -99,7 +99,7 @@ def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
     parse = engine.understanding.parse("借呗借一万五用30天多少利息")
     scores = [c.score for c in parse.candidates]
     assert parse.candidates[0].intent == "interest_cost" and scores == sorted(scores, reverse=True)
-    assert parse.entities.amount == 15000 and parse.entities.days == 30 and parse.entities.products == ("jiebei",)
+    assert parse.entities.values.amount == 15000 and parse.entities.values.days == 30 and parse.entities.products == ("jiebei",)
 
 
 def test_memoized_matching_gives_the_same_result_in_any_order() -> None:

@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..text.numbers import CN_CHARS
-from ..understanding.entities import to_number
+from ..text.numbers import CN_CHARS, to_number
 
 _NUM = rf"(\d+(?:\.\d+)?|[{CN_CHARS}]+)"
 _REAL_NAME = re.compile(rf"实名(?:认证)?(?:了|时间|时长)?(?:已经|已|有|才|满|刚)?{_NUM}(个月|个多月|年)")

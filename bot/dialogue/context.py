@@ -6,7 +6,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+
+from ..understanding.slots import SlotValues
 
 CONTEXT_TTL_SECONDS = 30 * 60
 MAX_SESSIONS = 100_000
@@ -18,13 +19,7 @@ class Context:
 
     intent: str | None = None
     products: tuple[str, ...] = ()
-    amount: Decimal | None = None
-    days: int | None = None
-    months: int | None = None
-    overdue_days: int | None = None
-    repay_day: int | None = None
-    score: int | None = None
-    bound: str | None = None
+    slots: SlotValues = SlotValues()
     suggestions: tuple[tuple[str, str | None], ...] = field(default=())  # (intent, product) offered last
 
     def with_(self, **changes: object) -> Context:

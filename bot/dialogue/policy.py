@@ -1,7 +1,19 @@
-"""Thresholds that turn ranked candidates into a decision: answer, suggest, or not understood."""
+"""The decision: from the ``Parse`` of a message and the conversation's context, what the bot does — answer,
+follow up, give advice-free comparison, ask which product, name an uncovered topic, suggest, or decline — with
+the rule that decided it in words. One function, one scale: the matcher's 0–100 scores throughout."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..text.normalize import has_meaning
+from ..understanding.intents import Intent
+from ..understanding.parser import Parse
+from .conditions import parse_stated
+from .context import Context
+from .slots import Slots
 
 ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answer
 ANSWER_MARGIN = 2.0  # … or the top is this far ahead of the runner-up
@@ -17,29 +29,56 @@ OFF_TOPIC_SHARE = 0.6
 OFF_TOPIC_ANSWER_SHARE = 0.45
 # … and inside a conversation (where short follow-ups such as "哪个维度权重最高" lean on the context) from this share.
 CONVERSATION_OFF_TOPIC_SHARE = 0.58
-# The slots each calculating intent uses; a follow-up that brings other slots is a new question.
-INTENT_SLOTS: dict[str, frozenset[str]] = {
-    "interest_cost": frozenset({"amount", "days", "months", "bound"}),
-    "installment": frozenset({"amount", "months", "days", "bound"}),
-    "overdue_penalty": frozenset({"amount", "overdue_days", "days", "bound"}),
-    "prepayment": frozenset({"amount", "days", "months", "repay_day", "bound"}),
-    "max_amount": frozenset({"amount"}),
-    "eligibility": frozenset({"score"}),
-    "zhima_requirement": frozenset({"score"}),
-}
 FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a follow-up
+FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
+BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
+COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
+SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the top
+# Without a product named, a question whose words are largely unknown to every intent ("茅台股票还能买吗", or
+# "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
+UNCOVERED_UNKNOWN = 0.3
+_LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|冻结|解冻|注销|账户")
+# How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
+_FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
+_BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
+_ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
+# Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|还有|另外|以及|顺便问")
+MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
+MAX_ASKED = 3  # at most this many questions of one message are answered
+# What makes a clause a question of its own
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
+
+DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
+                       "outside", "decline"]
 
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # "answer" | "suggest" | "none"
+    """What to do with one message, and why."""
+
+    kind: DecisionKind
     intent: str | None
-    confidence: float
-    reason: str = ""  # which rule decided, in words (``ask --explain``)
+    score: float  # 0–100
+    reason: str  # which rule decided, in words (``ask --explain``)
+    products: tuple[str, ...] = ()
+    slots: Slots = Slots()
+    asked: tuple[str, ...] = ()  # every question of the message in order, the first leads (answer kinds)
+    options: tuple[str, ...] = ()  # intents to offer as buttons (suggest)
 
 
-def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0,
-           named: bool = False, conversation: bool = False) -> Decision:
+@dataclass(frozen=True)
+class Ranking:
+    """The matcher's verdict on scores alone: answer, suggest or none."""
+
+    kind: Literal["answer", "suggest", "none"]
+    intent: str | None
+    score: float
+    reason: str
+
+
+def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float = 0.0,
+         named: bool = False, conversation: bool = False) -> Ranking:
     """Answer, suggest or decline from the ranked (intent, score) list.
 
     ``domain``: a product, platform or live conversation makes the question likely about loans.
@@ -48,7 +87,7 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     ``conversation``: a previous question is live (short follow-ups lean on it).
     """
     if not scores:
-        return Decision("none", None, 0.0, "no intent scored")
+        return Ranking("none", None, 0.0, "no intent scored")
     top_intent, top = scores[0]
     runner = scores[1][1] if len(scores) > 1 else 0.0
     answer, suggest = (DOMAIN_ANSWER_SCORE, DOMAIN_SUGGEST_SCORE) if domain else (ANSWER_SCORE, SUGGEST_SCORE)
@@ -56,14 +95,176 @@ def decide(scores: list[tuple[str, float]], domain: bool = False, unknown: float
     off_topic = CONVERSATION_OFF_TOPIC_SHARE if conversation else OFF_TOPIC_ANSWER_SHARE
     if not named and unknown >= off_topic and top < CONFIDENT_SCORE:
         # "周末去哪玩比较好": one cue word in a sentence about something else
-        return Decision("none", None, top / 100, f"off topic: {unknown:.0%} of the word weight is unknown to every "
-                        f"intent (≥ {off_topic:.0%}), no product named and top {top:.1f} < {CONFIDENT_SCORE:g}")
+        return Ranking("none", None, top, f"off topic: {unknown:.0%} of the word weight is unknown to every "
+                       f"intent (≥ {off_topic:.0%}), no product named and top {top:.1f} < {CONFIDENT_SCORE:g}")
     if top >= CONFIDENT_SCORE:
-        return Decision("answer", top_intent, top / 100, f"answer: top {top:.1f} ≥ {CONFIDENT_SCORE:g}")
+        return Ranking("answer", top_intent, top, f"answer: top {top:.1f} ≥ {CONFIDENT_SCORE:g}")
     if top >= answer and top - runner >= ANSWER_MARGIN:
-        return Decision("answer", top_intent, top / 100,
-                        f"answer: top {top:.1f} ≥ {answer:g} and {top - runner:.1f} ahead of the next {bars}")
+        return Ranking("answer", top_intent, top,
+                       f"answer: top {top:.1f} ≥ {answer:g} and {top - runner:.1f} ahead of the next {bars}")
     if top >= suggest and (named or unknown < OFF_TOPIC_SHARE):
-        return Decision("suggest", top_intent, top / 100, f"suggest: top {top:.1f} between {suggest:g} and the answer "
-                        f"bar, or too close to the next {bars}")
-    return Decision("none", None, top / 100, f"decline: top {top:.1f} below {suggest:g} {bars}")
+        return Ranking("suggest", top_intent, top, f"suggest: top {top:.1f} between {suggest:g} and the answer "
+                       f"bar, or too close to the next {bars}")
+    return Ranking("none", None, top, f"decline: top {top:.1f} below {suggest:g} {bars}")
+
+
+class Policy:
+    """Decides what to do with a message; holds the intents and how to parse a clause of a message."""
+
+    def __init__(self, intents: Mapping[str, Intent], parse: Callable[[str], Parse],
+                 covers: Callable[[str, str], bool], relevant: Callable[[Parse, str], bool]) -> None:
+        self.intents = intents
+        self._parse = parse  # a clause of a message, understood on its own
+        self._covers = covers  # whether an intent has facts about a platform ("芝麻分怎么提高": 芝麻信用's own)
+        self._relevant = relevant  # whether an intent shares a content word with the question
+
+    def decide(self, parse: Parse, context: Context) -> Decision:
+        """The one decision for a message."""
+        e = parse.entities
+        if not has_meaning(parse.folded):
+            return Decision("decline", None, 0.0, "nothing to read: no letter, digit or ideograph")
+        if e.outside and not e.products:
+            return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}")
+        intent, score, reason, suggest = self._intent(parse, context)
+        if intent is None:
+            return self._unmatched(parse, context, score, reason, suggest)
+        return self._answer(intent, score, reason, parse, context)
+
+    def choose(self, intent: str, product: str | None, context: Context) -> Decision:
+        """A pressed button: ``intent`` for ``product``, with the conversation's numbers."""
+        products = (product,) if product else ()
+        return self._kind(Decision("answer", intent, 100.0, "a button was pressed", products,
+                                   Slots.of(context.slots), (intent,)))
+
+    # ---------------------------------------------------------------- which intent
+    def _intent(self, parse: Parse, context: Context) -> tuple[str | None, float, str, bool]:
+        """(intent or None, score, reason, whether suggestions may be offered)."""
+        e = parse.entities
+        smalltalk = {i for i, spec in self.intents.items() if spec.kind == "smalltalk"}
+        ranked = [(c.intent, c.score) for c in parse.candidates
+                  if not (e.products and c.intent in smalltalk)]  # "WE2000 介绍" is not a request for help
+        if len(e.products) >= 2 and ranked and any(i == "compare" and v >= ranked[0][1] - COMPARE_LEAD
+                                                   for i, v in ranked[:3]):
+            ranked = [("compare", ranked[0][1]), *(r for r in ranked if r[0] != "compare")]  # two products: compare
+        # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
+        ranking = rank(ranked, domain=bool(e.products or e.others) or context.intent is not None,
+                       unknown=parse.unknown, named=bool(e.products), conversation=context.intent is not None)
+        if context.intent and self._follows_up(parse, context, ranking):
+            return context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes", False
+        if not parse.residue and not e.products and not context.intent:
+            return None, 0.0, "a bare number with nothing to refer to", False
+        if ranking.kind == "answer" and ranking.intent is not None:
+            uncovered = self.intents[ranking.intent].kind == "uncovered"
+            if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
+                    e.products or _LOAN_WORDS.search(parse.folded)):
+                return None, 0.0, "uncovered topic without any word about borrowing", False  # "茅台股票还能买吗"
+            return ranking.intent, ranking.score, ranking.reason, False
+        if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
+            return "compare", BARE_SCORE, "two products and nothing else: compare", False
+        if not parse.residue and e.products:
+            return "product_overview", BARE_SCORE, "a bare product name", False
+        return None, ranking.score, ranking.reason, ranking.kind == "suggest"
+
+    def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
+        """A short message that only changes a product, amount or term of the previous question."""
+        slots = set(parse.entities.slots())
+        if not (parse.entities.products or slots):
+            return False
+        unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
+        if len(parse.residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
+            return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
+        used = set(self.intents[context.intent].slots) if context.intent in self.intents else set()
+        if slots and not slots <= used:
+            return False  # 借1万用30天呢 after a rate question is a new, calculating question
+        return not parse.residue or unsure
+
+    def _unmatched(self, parse: Parse, context: Context, score: float, reason: str, suggest: bool) -> Decision:
+        products = parse.entities.products  # still meant by the next question ("它最多给多少额度")
+        if not suggest:
+            return Decision("decline", None, score, reason, products)
+        options = []
+        for candidate in parse.candidates[:3]:
+            spec = self.intents[candidate.intent]
+            if candidate.score < score - SUGGEST_SPREAD or spec.kind == "smalltalk":
+                continue
+            if self._relevant(parse, candidate.intent):  # no menu of topics that share nothing with the question
+                options.append(candidate.intent)
+        if not options:
+            return Decision("decline", None, score, reason + "; no suggestion shares a word with the question",
+                            products)
+        return Decision("suggest", None, score, reason, products, options=tuple(options))
+
+    # ---------------------------------------------------------------- what is answered, for which products
+    def _answer(self, intent: str, score: float, reason: str, parse: Parse, context: Context) -> Decision:
+        spec = self.intents[intent]
+        e = parse.entities
+        products = e.products
+        follow_up = intent == context.intent  # the same question again, or a follow-up: the numbers carry over
+        if not products and spec.product_scope == "per_product" and context.products:
+            products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
+        if not products and intent == "compare" and len(context.products) >= 2:
+            products = context.products  # 哪个利息更低 right after comparing two products
+        if not products and spec.product_scope == "per_product":
+            own = [p for p in e.others if self._covers(intent, p)]
+            if len(own) == 1:
+                products = tuple(own)  # "芝麻分怎么提高": 芝麻信用's own factors, not each loan's
+        values = (context.slots if follow_up else Context().slots).updated(e.values)
+        slots = Slots.of(values)
+        kind: DecisionKind = "follow_up" if score == FOLLOW_UP_SCORE and follow_up else "answer"
+        if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":
+            slots = replace(slots, advice=True)
+            kind = "advice"
+            if len(products) != 1:
+                intent, reason = "compare", reason + "; asks which to borrow: a neutral comparison"
+        if stated := parse_stated(parse.folded):
+            slots = replace(slots, stated=stated)  # 实名4个月, 每周3笔 … for a verdict
+        intent = self._needed(intent, slots, e.unstated)
+        asked = self._also(parse, intent) if not follow_up else ()
+        return self._kind(Decision(kind, intent, score, reason, products, slots, asked or (intent,)))
+
+    def _kind(self, decision: Decision) -> Decision:
+        """The kind of reply the leading question gets: small talk, an uncovered topic, or asking which product."""
+        assert decision.intent is not None
+        lead = decision.asked[0] if decision.asked else decision.intent
+        spec = self.intents[lead]
+        decision = replace(decision, intent=lead)
+        if spec.kind == "smalltalk":
+            return replace(decision, kind="smalltalk", products=())
+        if all(self.intents[a].kind == "uncovered" for a in decision.asked):
+            return replace(decision, kind="uncovered")
+        if spec.product_scope == "per_product" and not decision.products and spec.ask_product:
+            return replace(decision, kind="ask_product",
+                           reason=decision.reason + "; no product named and the intent asks back which one")
+        return decision
+
+    def _needed(self, intent: str, slots: Slots, unstated: frozenset[str] = frozenset()) -> str:
+        """A calculating intent asked without any slot it needs (given or masked: "借***万") is answered as its
+        ``otherwise`` intent."""
+        spec = self.intents[intent]
+        given = {n for n in spec.needs if getattr(slots, n) is not None} | (set(spec.needs) & unstated)
+        if spec.needs and spec.otherwise and not given:
+            return spec.otherwise
+        return intent
+
+    def _also(self, parse: Parse, intent: str) -> tuple[str, ...]:
+        """All questions of one message in order ("最高能借多少，要多少芝麻分" → max_amount, zhima_requirement) when its
+        clauses are confidently of different intents (answerable or uncovered); () for a message that asks one thing."""
+        clauses = [c for c in _CLAUSE.split(parse.text) if c.strip()]
+        if len(clauses) < 2:
+            return ()
+        found: list[str] = []
+        for clause in clauses:
+            sub = self._parse(clause)
+            top = sub.top
+            if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
+                continue
+            if len(clauses) > 2 and not _QUESTION.search(clause):
+                continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions
+            spec = self.intents[top.intent]
+            if spec.product_scope == "none" or spec.needs:
+                continue
+            if top.intent not in found and top.intent not in self.intents[intent].absorbs:
+                found.append(top.intent)
+        if intent not in found:
+            found.insert(0, intent)  # the message's own best intent leads when no clause named it
+        return tuple(found[:MAX_ASKED]) if len(found) > 1 else ()

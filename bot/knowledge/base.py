@@ -5,9 +5,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 
-from .models import Conflict, Fact, Product, Source, SourceRef
+from .models import Conflict, Fact, FeeRule, Money, MoneyRange, Product, Rate, RateRange, Source, SourceRef
+
+HUNDRED = Decimal(100)
+# Topics whose facts also come from a product's related platforms (借呗 ← 芝麻信用).
+SHARED_TOPICS = frozenset({"anti_fraud", "credit_dimension", "cooperation"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,50 @@ class KnowledgeBase:
     def find(self, product: str, *topics: str) -> tuple[Fact, ...]:
         """Facts about ``product`` on any of ``topics``, in file order."""
         return tuple(f for t in topics for f in self._by_topic.get((product, t), ()))
+
+    def find_with_related(self, product: str, *topics: str) -> tuple[Fact, ...]:
+        """``find``, plus the facts of the product's related platforms on the topics they share
+        (借呗's anti-fraud facts include 芝麻信用's)."""
+        own = self.find(product, *topics)
+        shared = [t for t in topics if t in SHARED_TOPICS]
+        if shared and self.has_product(product):
+            for related in self.product(product).related:
+                own += self.find(related, *shared)
+        return own
+
+    def first(self, product: str, topic: str) -> Fact | None:
+        """The first fact about ``product`` on ``topic`` (a threshold, a rule), or None."""
+        facts = self.find(product, topic)
+        return facts[0] if facts else None
+
+    def daily_rates(self, product: str) -> tuple[list[Decimal], list[Fact]]:
+        """The daily rate(s) as fractions (one for a fixed rate, two for a range) and the facts stating them."""
+        facts = list(self.find(product, "daily_rate"))
+        if not facts:
+            return [], []
+        value = facts[0].value
+        if isinstance(value, RateRange):
+            return [value.min_percent / HUNDRED, value.max_percent / HUNDRED], facts
+        assert isinstance(value, Rate)
+        return [value.percent / HUNDRED], facts
+
+    def maximum(self, product: str) -> tuple[Decimal | None, list[Fact]]:
+        """The highest stated amount for a product across documents, with the facts that state maxima (a tier's
+        upper end counts when a conflict ties it to the stated maximum)."""
+        facts = list(self.find(product, "max_amount"))
+        values = [f.value.yuan for f in facts if isinstance(f.value, Money)]
+        for conflict in self.conflicts_for(facts):
+            for fid in conflict.facts:
+                fact = self.fact(fid)
+                if isinstance(fact.value, MoneyRange) and fact not in facts:
+                    facts.append(fact)
+                    values.append(fact.value.max_yuan)
+        return (max(values) if values else None), facts
+
+    def prepayment_rule(self, product: str) -> str | None:
+        """``free`` / ``remaining_days_interest``: how an early repayment is charged, or None when not stated."""
+        fact = self.first(product, "prepayment_fee")
+        return fact.value.rule if fact is not None and isinstance(fact.value, FeeRule) else None
 
     def conflicts_for(self, facts: Iterable[Fact]) -> tuple[Conflict, ...]:
         """Conflicts that involve any of ``facts``."""

@@ -1,8 +1,7 @@
 """Chinese names of topics and value formatting for admins and answers."""
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ..text.display import num
 from .models import (
     Change,
     Fact,
@@ -34,15 +33,6 @@ TOPIC_LABELS: dict[str, str] = {
 
 PERIOD = {"day": "日", "month": "月", "year": "年化"}
 OPS = {"=": "", ">": "超过", ">=": "至少", "<": "不到", "<=": "不超过", "~": "约"}
-
-
-def num(value: Decimal) -> str:
-    """A figure as written in Chinese text: 200000 → 20万, 0.050 → 0.05."""
-    value = Decimal(value)
-    if value >= 10_000 and value % 1000 == 0:
-        wan = (value / 10_000).normalize()
-        return f"{wan:f}万"
-    return f"{value.normalize():f}"
 
 
 def format_value(fact: Fact) -> str:

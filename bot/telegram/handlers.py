@@ -33,9 +33,6 @@ from .services import Services, is_group, services, session_id
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4000
-EMPTY_TEXT = "请直接输入你想问的问题，比如：“微粒贷要芝麻分吗”。"
-TOO_LONG = f"消息太长了。请把问题精简到{MAX_TEXT}字以内，一次问一件事。"
 TEXT_ONLY = "我只能看懂文字消息。请用文字提问，比如：“微粒贷要芝麻分吗”。"
 STALE_BUTTON = "这个按钮已经失效了，请重新提问。"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 看看我能回答什么。"
@@ -124,12 +121,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if text is None:
             return  # group chatter not meant for the bot
     svc = services(context)
-    if not text.strip():
-        reply = Reply(EMPTY_TEXT, kind="invalid")
-    elif len(text) > MAX_TEXT:
-        reply = Reply(TOO_LONG, kind="invalid")
-    else:
-        reply = svc.engine.reply(session_id(chat, user), text)
+    reply = svc.engine.reply(session_id(chat, user), text)  # the engine checks the input's limits
     svc.record(user, reply, text)
     await send_reply(svc, message, reply, text, quote=group)
 
@@ -224,9 +216,8 @@ async def _on_figure(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix:
 
     query = update.callback_query
     chat = update.effective_chat
-    composer = services(context).engine.composer  # type: ignore[attr-defined]
     try:
-        data = figures.chart(rest, composer.name, lambda pid: composer.daily_bounds(pid)[0])
+        data = services(context).engine.chart(rest)
     except (ValueError, KeyError, AttributeError) as error:
         log.info("figure %r not drawn: %s", rest, error)
         await query.answer(NO_FIGURE)

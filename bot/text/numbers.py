@@ -74,3 +74,10 @@ def numbers_in(text: str, chinese: bool = True) -> set[Decimal]:
             if value is not None:
                 found.add(value.normalize())
     return found
+
+
+def to_number(span: str) -> Decimal | None:
+    """``15``, ``1.5``, ``十五``, ``两`` → Decimal."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", span):
+        return Decimal(span)
+    return cn_to_decimal(span)

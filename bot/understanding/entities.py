@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..text.numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal
+from ..calc import DAYS_PER_MONTH  # an overdue or used period given in months, counted in days
+from ..text.numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal, to_number
+from .slots import SPECS, SlotName, SlotValues
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_CHARS}]+)"
@@ -22,27 +24,13 @@ class Entities:
     products: tuple[str, ...] = ()  # loan product ids, in order of first mention
     others: tuple[str, ...] = ()  # platforms and references mentioned (wechat, zhima, bank …)
     outside: tuple[str, ...] = ()  # names as typed of products the documents do not cover (花呗, 网商贷 …)
-    amount: Decimal | None = None  # yuan
-    days: int | None = None  # loan term in days
-    months: int | None = None  # loan term in months / instalments
-    overdue_days: int | None = None
-    repay_day: int | None = None  # day of an early repayment
-    score: int | None = None  # 芝麻分
-    bound: str | None = None  # "low" / "high": the user asks by the lowest or highest rate only
+    values: SlotValues = SlotValues()  # the numbers given (amount, term, overdue days …)
     unstated: frozenset[str] = frozenset()  # slots asked about without a number ("借几万", a masked "借***天")
     spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where entities were found
 
     def slots(self) -> dict[str, object]:
-        """The numeric slots that are set."""
-        names = ("amount", "days", "months", "overdue_days", "repay_day", "score", "bound")
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
-
-
-def to_number(span: str) -> Decimal | None:
-    """``15``, ``1.5``, ``十五``, ``两`` → Decimal."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", span):
-        return Decimal(span)
-    return cn_to_decimal(span)
+        """The slots that are set, by name."""
+        return self.values.given()
 
 
 class ProductFinder:
@@ -102,7 +90,6 @@ TERM_UNITS: dict[str, tuple[str, int]] = {
     "个季度": ("months", 3), "季度": ("months", 3), "年": ("months", 12),
 }
 TERM_LIMITS = {"days": 3650, "months": 120}
-DAYS_PER_MONTH = 30  # an overdue or used period given in months, counted in days
 _UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
 _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
@@ -131,13 +118,9 @@ def _plausible(span: str) -> bool:
     return sum(c.isdigit() for c in span) <= MAX_AMOUNT_DIGITS
 
 
-_UNSTATED = {"amount": re.compile(r"几(?:万|千|百|元|块)"), "days": re.compile(r"几(?:天|日)"),
-             "months": re.compile(r"几(?:个月|期)")}
-
-
 def unstated_slots(text: str) -> frozenset[str]:
     """The slots a question asks about with 几 in place of the number (masked numbers read as 几)."""
-    return frozenset(name for name, pattern in _UNSTATED.items() if pattern.search(text))
+    return frozenset(name for name, spec in SPECS.items() if spec.unstated and spec.unstated.search(text))
 
 
 _RUN_TOGETHER = re.compile(f"[{''.join(d for d in CN_DIGITS if d not in '零〇')}]{{2}}")
@@ -169,13 +152,13 @@ def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
     return None
 
 
-def extract_numbers(text: str) -> tuple[dict[str, object], list[tuple[str, tuple[int, int]]]]:
+def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[int, int]]]]:
     """Numeric slots from folded text, with the (slot name, span) each occupies."""
     slots: dict[str, object] = {}
     spans: list[tuple[int, int]] = []
-    named: list[tuple[str, tuple[int, int]]] = []
+    named: list[tuple[SlotName, tuple[int, int]]] = []
 
-    def claim(s: int, e: int, name: str, value: object) -> bool:
+    def claim(s: int, e: int, name: SlotName, value: object) -> bool:
         if name in slots or any(s < e2 and s2 < e for s2, e2 in spans):
             return False
         spans.append((s, e))
@@ -211,7 +194,7 @@ def extract_numbers(text: str) -> tuple[dict[str, object], list[tuple[str, tuple
         value, span = amount
         slots["amount"] = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
         named.append(("amount", span))
-    return slots, named
+    return SlotValues(**slots), named  # type: ignore[arg-type]
 
 
 def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tuple[int, int]] | None:

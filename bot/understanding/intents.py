@@ -1,18 +1,24 @@
-"""Intent definitions from intents/*.yaml: id, title, product scope, cue keywords and example questions."""
+"""Intent definitions from intents/*.yaml: everything an intent does is said there — how it is matched (keywords,
+examples, topics' wording, slot hints), how the dialogue treats it (kind, slots, ask_product) and how it is
+answered (``answer``: the renderer, ``topics``: the knowledge it draws on, ``reply``: small talk's text)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..datafiles.errors import KnowledgeError
 from ..datafiles.validation import describe
 from ..datafiles.yamlio import display_path, read_yaml
 from ..knowledge.models import Frozen, Topic
+from .slots import SlotName
 
 PLACEHOLDERS = ("{product}", "{product2}")
+# How an ``answer`` intent is written (bot/dialogue/compose.py holds one renderer per name).
+AnswerKind = Literal["listing", "score_requirement", "conditions", "maximum", "rates", "interest", "instalments",
+                     "overdue", "prepayment", "cooperation", "overview", "comparison", "help"]
 LEARNED = "learned"  # top-level key of intents/learned.yaml: examples added from /review
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
@@ -24,20 +30,38 @@ class Intent(Frozen):
     title: str = Field(min_length=2)
     # answer: the knowledge base answers it; uncovered: a frequent topic the documents do not answer — the bot
     # names it, points to the product's official channel and offers only the ``related`` intents.
-    kind: Literal["answer", "uncovered"] = "answer"
+    # smalltalk: greetings and thanks, answered with ``reply`` (or ``answer: help``), never when a product is named.
+    kind: Literal["answer", "uncovered", "smalltalk"] = "answer"
     product_scope: Literal["per_product", "all", "none"]
+    answer: AnswerKind = "listing"  # listing: each product's facts of ``topics``, one line each
+    reply: str | None = None  # a small-talk intent's fixed reply
+    references: tuple[str, ...] = ()  # a listing also shows these products' facts of its topics (bank, other_online)
+    ask_product: bool = False  # asked without a product, ask back which one (instead of answering for all)
+    slots: tuple[SlotName, ...] = ()  # the numbers its answer uses: a follow-up that only changes these keeps it
+    hints: tuple[SlotName, ...] = ()  # a number of this kind in the question is evidence for this intent
     related: tuple[str, ...] = ()  # intents offered as buttons after an uncovered topic
     # A calculating intent asked without any of the slots it ``needs`` is answered as ``otherwise`` instead
     # ("借呗利息怎么算" has no amount or term: the rate and the formula, not a sum with a made-up amount).
-    needs: tuple[Literal["amount", "days", "months", "overdue_days", "repay_day", "score"], ...] = ()
+    needs: tuple[SlotName, ...] = ()
     otherwise: str | None = None
     # Intents whose cue words, in a clause of the same message, are part of this question, not a second one
     # ("提前还款，有违约金吗" asks about the prepayment fee, not the overdue penalty).
     absorbs: tuple[str, ...] = ()
-    topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer this intent
+    topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer it (their wording is its vocabulary)
+    shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
     keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
     examples: tuple[str, ...] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Intent:
+        if self.kind == "smalltalk" and not (self.reply or self.answer == "help"):
+            raise ValueError("闲聊意图需要 reply（固定回复）或 answer: help")
+        if self.answer == "listing" and self.kind == "answer" and not self.topics:
+            raise ValueError("answer: listing 需要 topics（从哪些知识主题回答）")
+        if not set(self.needs) <= set(self.slots):
+            raise ValueError(f"needs 里的槽位必须也在 slots 里（slots: {list(self.slots)}）")
+        return self
 
     @field_validator("examples")
     @classmethod

@@ -11,19 +11,13 @@ from ..text.normalize import clean, fold, normalize
 from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
+from .slots import SLOT_NAMES, SPECS
 from .tokenizer import Tokenizer
 
 # What a numeric slot is replaced by before matching, so "借2万30天" and "借1万60天" look alike.
-_MASKS = {"amount": "多少钱", "days": "几天", "months": "几个月", "overdue_days": "逾期几天", "repay_day": "第几天",
-          "score": "我的芝麻分"}
+_MASKS = {name: spec.mask for name, spec in SPECS.items() if spec.mask}
 _MASKS_LONGEST_FIRST = sorted(_MASKS.values(), key=len, reverse=True)
 _MASK_WORDS = frozenset(_MASKS.values()) | {"几天", "几个", "个月", "多少"}
-# A slot in the question is evidence for these intents (when they are defined).
-ENTITY_HINTS: dict[str, tuple[str, ...]] = {
-    "score": ("zhima_requirement", "eligibility"), "overdue_days": ("overdue_penalty",),
-    "repay_day": ("prepayment",), "amount": ("interest_cost", "installment", "max_amount"),
-    "days": ("interest_cost",), "months": ("installment", "interest_cost"),
-}
 # A suggestion must share at least this much IDF weight of content words with the question (one word that
 # fewer than about a third of the intents use).
 RELEVANT_WEIGHT = 1.0
@@ -80,7 +74,8 @@ class Understanding:
                 for placeholder in PLACEHOLDERS:
                     filled = filled.replace(placeholder, "")
                 examples.append((intent.id, self._form(self._mask(fold(filled))[0]), example))
-        self.matcher = IntentMatcher(intents, examples, ENTITY_HINTS, self._topic_vocabulary(intents))
+        hints = {slot: tuple(i.id for i in intents if slot in i.hints) for slot in SLOT_NAMES}  # the YAML's hints
+        self.matcher = IntentMatcher(intents, examples, hints, self._topic_vocabulary(intents))
         if not saved:
             tokenizer.save_segments()
 
@@ -142,8 +137,7 @@ class Understanding:
                 outside.append(compact[s:e])
         entities = Entities(products=tuple(loans), others=tuple(others), outside=tuple(outside),
                             unstated=unstated_slots(compact),
-                            spans=tuple(product_spans + [span for _, span in number_spans]),
-                            **slots)  # type: ignore[arg-type]
+                            spans=tuple(product_spans + [span for _, span in number_spans]), values=slots)
         return "".join(out), entities
 
     def _topic_vocabulary(self, intents: tuple[Intent, ...]) -> dict[str, set[str]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.datafiles.errors import KnowledgeError
+from bot.inputs import rejected
 from bot.reply import Reply, Suggestion
 
 SOURCE = "《微信芝麻信用怎么贷款》第二节“核心贷款产品对比分析”"
@@ -24,9 +25,10 @@ class FakeEngine:
         self.calls: list[tuple[str, ...]] = []
 
     def reply(self, session: str, text: str) -> Reply:
+        invalid = rejected(text)  # the real engine's input limits
+        if invalid is not None:
+            return invalid
         self.calls.append(("reply", session, text))
-        if not text.strip():
-            return Reply("请直接输入你想问的问题。", kind="invalid")
         if "芝麻分" in text:
             self.sessions[session] = "credit_score"
             return Reply(f"微粒贷不看芝麻分：芝麻分是非必需的，微粒贷看的是微信支付的使用情况。\n\n来源：{SOURCE}",

@@ -1,0 +1,163 @@
+"""Answers that calculate: interest for a term, instalment plans, overdue penalties, early repayment."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import calc, figures
+from ..calc import DAYS_PER_MONTH
+from ..knowledge.models import Multiplier
+from ..text import display
+from ..text.display import approx, money, num, pct, wan
+from .slots import Slots
+from .writer import CALCULATION, EXAMPLE_AMOUNT, EXAMPLE_DAYS, EXAMPLE_MONTHS, Draft, Writer
+
+
+class Calculations(Writer):
+    """Renderers ``interest``, ``instalments``, ``overdue`` and ``prepayment``."""
+
+    def _interest(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount = slots.amount or EXAMPLE_AMOUNT
+        days, how = self._days(slots)
+        assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
+        if how:
+            assumed.append(how)
+        draft.add(f"借{money(amount)}、用{days}天的利息（利息 = 本金 × 日利率 × 天数）：")
+        drawn = []
+        for pid in self._per_product(products):
+            if self._too_much(pid, amount, draft):
+                draft.short(draft.lines[-1])
+                continue
+            bounds, facts = self.kb.daily_rates(pid)
+            if not bounds:
+                draft.add(f"• {self.name(pid)}：资料没有日利率，无法计算。")
+                continue
+            costs = [calc.daily_interest(amount, r, days) for r in bounds]
+            shown = "–".join(money(c) for c in costs)
+            rates = "–".join(pct(r) for r in bounds)
+            draft.add(f"• {self.name(pid)}（日利率{rates}）：{shown}", *facts)
+            draft.lead(f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{approx(costs)}元（日利率{rates}）")
+            self._note_amount(pid, amount, draft)
+            drawn.append(pid)
+        draft.add("假设：" + "；".join(assumed + ["按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
+                                                "区间产品的实际利率以审批结果为准"]) + "。")
+        draft.short("利息 = 本金 × 日利率 × 天数，到期一次还本付息，不含罚息等其他费用"
+                    + ("；" + "；".join(assumed) if assumed else "") + "。")
+        draft.label = CALCULATION
+        if len(drawn) >= 2:
+            draft.figure = figures.CostSpec("d", amount, days, tuple(drawn)).encode()
+
+    def _installment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount = slots.amount or EXAMPLE_AMOUNT
+        months = slots.months or (slots.days // DAYS_PER_MONTH if slots.days and slots.days >= DAYS_PER_MONTH else None)
+        months = months or EXAMPLE_MONTHS
+        assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
+        if not (slots.months or slots.days):
+            assumed.append(f"没有说期数，按{EXAMPLE_MONTHS}期举例")
+        draft.add(f"借{money(amount)}、分{months}期，两种常见还款方式：")
+        plans: list[figures.PlanSpec] = []
+        aprs: list[Decimal] = []
+        for pid in self._per_product(products):
+            if self._too_much(pid, amount, draft):
+                draft.short(draft.lines[-1])
+                continue
+            bounds, facts = self.kb.daily_rates(pid)
+            if not bounds:
+                draft.add(f"【{self.name(pid)}】资料没有日利率，无法计算。")
+                draft.short(draft.lines[-1])
+                continue
+            draft.add(f"【{self.name(pid)}】", *facts)
+            evens = []
+            for rate in bounds:
+                monthly = calc.monthly_from_daily(rate, DAYS_PER_MONTH)
+                even = calc.equal_instalment_schedule(amount, monthly, months)
+                principal = calc.equal_principal_schedule(amount, monthly, months)
+                apr = calc.annualized_rate_irr(even)
+                evens.append(even)
+                aprs.append(apr)
+                draft.add(f"• {self._rate_label(rate, bounds)}（月利率{pct(monthly)}）：")
+                draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
+                draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
+                          f"总利息{money(principal.total_interest)}")
+                draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{display.percent(apr)}")
+            payments = approx([e.first_payment for e in evens])
+            interest = approx([e.total_interest for e in evens])
+            draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
+                       f"总利息约{interest}元（日利率{'–'.join(pct(r) for r in bounds)}）")
+            plans.append(figures.PlanSpec(pid, amount, months, "equal_instalment", bounds[-1]))
+        draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
+                  "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
+        draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
+                                                "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
+        if aprs:
+            draft.short(f"年化约{'–'.join(dict.fromkeys(display.percent(a) for a in sorted(aprs)))}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
+        draft.short("假设：" + "；".join(assumed + ["资料没写实际提供哪种分期方式，这里按公式演示"]) + "。")
+        draft.label = CALCULATION
+        if len(plans) == 1:
+            draft.figure = plans[0].encode()
+        elif len(plans) >= 2:
+            draft.figure = figures.CostSpec("e", amount, months, tuple(p.product for p in plans)).encode()
+
+    def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        amount, days = slots.amount, slots.overdue_days or slots.days
+        compute = amount is not None and days is not None
+        if compute:
+            draft.add(f"逾期{money(amount)}、{days}天的罚息（罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数）：")
+        for pid in self._per_product(products):
+            rule = self.kb.find(pid, "overdue_penalty")
+            if not rule:
+                draft.add(f"• 资料没有写{self.name(pid)}的逾期规则。")
+                continue
+            value = rule[0].value
+            assert isinstance(value, Multiplier)
+            if not compute:
+                draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
+                continue
+            assert amount is not None and days is not None
+            bounds, facts = self.kb.daily_rates(pid)
+            costs = [calc.overdue_penalty(amount, r, value.times, days) for r in bounds]
+            fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
+            draft.lead(f"{self.name(pid)}逾期{wan(amount)}{days}天：罚息约{approx(costs)}元"
+                       + ("，另有违约金" if value.late_fee else ""))
+            draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
+                      f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
+        if not compute:
+            draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
+        else:
+            draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
+            draft.short("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数，只按逾期金额计，不含正常利息。")
+            draft.label = CALCULATION
+
+    def _prepayment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        wanted = self._per_product(products)
+        numbers = slots.amount is not None and slots.repay_day is not None
+        for pid in wanted:
+            rule = self.kb.find(pid, "prepayment_fee")
+            if not rule:
+                draft.add(f"• 资料没有写{self.name(pid)}的提前还款规则。")
+                continue
+            draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
+        if not numbers:
+            if any(self.kb.prepayment_rule(p) == "remaining_days_interest" for p in wanted):
+                draft.add("告诉我金额、借款天数和第几天还（比如“WE2000借2000元30天，第10天提前还”），我可以算出要多付多少。")
+            return
+        amount, repay_day = slots.amount, slots.repay_day
+        assert amount is not None and repay_day is not None
+        term = slots.days or (slots.months * DAYS_PER_MONTH if slots.months else EXAMPLE_DAYS)
+        if repay_day > term:
+            draft.add(f"第{repay_day}天已经超过借款期限{term}天，算不上提前还款。")
+            return
+        draft.add(f"借{money(amount)}、期限{term}天、第{repay_day}天提前还清：")
+        compare = list(wanted)
+        if all(self.kb.prepayment_rule(p) == "remaining_days_interest" for p in compare):
+            compare += [p.id for p in self.kb.loan_products if self.kb.prepayment_rule(p.id) == "free"][:1]
+        for pid in compare:
+            rule_name = self.kb.prepayment_rule(pid)
+            bounds, facts = self.kb.daily_rates(pid)
+            if rule_name is None or not bounds or self._too_much(pid, amount, draft):
+                continue
+            for rate in bounds[-1:] if len(bounds) == 1 else bounds:
+                cost = calc.prepayment_cost(amount, rate, term, repay_day, rule_name)
+                draft.add(f"• {self.name(pid)}（{self._rate_label(rate, bounds)}）：已用{repay_day}天的利息"
+                          f"{money(cost.interest_paid)} + 提前还款费{money(cost.fee)} = 共{money(cost.total)}", *facts)
+        draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
+                  "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")

@@ -1,0 +1,113 @@
+"""Compose answers from the knowledge base: the renderer an intent's YAML names (``answer``), every figure's
+source, disagreements shown openly, and a closing caution."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..knowledge.base import KnowledgeBase
+from ..memo import Memo
+from ..understanding.intents import Intent
+from .calculations import Calculations
+from .eligibility import Eligibility
+from .listings import Listings
+from .slots import Slots
+from .writer import Draft
+
+CAUTION = ("⚠️ 以上是根据两份公开资料整理的一般信息，不构成财务建议，也不是借款建议；"
+           "实际额度、利率和费用以贷款机构的官方页面和合同为准。")
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed answer: the phone-first text, the full text when longer, and what Reply carries besides."""
+
+    text: str
+    sources: tuple[str, ...]
+    detail: str | None = None
+    detail_label: str | None = None
+    footer: str = ""
+    figure: str | None = None
+
+    def fields(self) -> dict[str, object]:
+        """Keyword arguments for ``Reply``."""
+        return {"text": self.text, "sources": self.sources, "detail": self.detail,
+                "detail_label": self.detail_label, "footer": self.footer, "figure": self.figure}
+
+
+class Composer(Listings, Eligibility, Calculations):
+    """Writes the answer to the questions of one message from the renderers their intents name."""
+
+    CACHE_SIZE = 4096
+
+    def __init__(self, kb: KnowledgeBase, intents: Mapping[str, Intent]) -> None:
+        super().__init__(kb)
+        self.intents = intents
+        self._memo: Memo[tuple[object, ...], Composed] = Memo(self.CACHE_SIZE)
+        self._renderers: dict[str, Callable[[tuple[str, ...], Slots, Draft], None]] = {
+            "score_requirement": self._zhima, "conditions": self._eligibility, "maximum": self._max_amount,
+            "rates": self._rates, "interest": self._interest, "instalments": self._installment,
+            "overdue": self._overdue, "prepayment": self._prepayment, "cooperation": self._cooperation,
+            "overview": self._overview, "comparison": self._compare,
+        }
+
+    def compose(self, intent: str, products: tuple[str, ...], slots: Slots) -> Composed:
+        """The answer to one question and its citations."""
+        return self.compose_many((intent,), products, slots)
+
+    def compose_many(self, intents: tuple[str, ...], products: tuple[str, ...], slots: Slots) -> Composed:
+        """One answer to the questions of one message (in the order asked): each part headed by its title when
+        there are several, one source line and one caution (memoized: a pure function of its arguments)."""
+        return self._memo.get((intents, products, slots), lambda: self._compose(intents, products, slots))
+
+    def covers(self, intent: str, pid: str) -> bool:
+        """Whether a listing intent has facts about ``pid`` (a platform such as 芝麻信用 too)."""
+        spec = self.intents[intent]
+        return spec.answer == "listing" and bool(self.kb.find_with_related(pid, *spec.topics, *spec.shows))
+
+    def _compose(self, intents: tuple[str, ...], products: tuple[str, ...], slots: Slots) -> Composed:
+        drafts: list[tuple[str, Draft]] = []
+        for intent in intents:
+            spec = self.intents[intent]
+            draft = Draft()
+            renderer = self._renderers.get(spec.answer)
+            if renderer is not None:
+                renderer(products, slots, draft)
+            else:
+                self._listed(spec, products, draft)
+            drafts.append((spec.title, draft))
+        every = Draft(facts=[f for _, d in drafts for f in d.facts],
+                      explained=set().union(*(d.explained for _, d in drafts)))
+        warnings = self._conflicts(every)
+        sources = self._sources(every)
+        footer = ("来源：" + "；".join(sources) + "\n\n" if sources else "") + CAUTION
+        full: list[str] = []
+        short: list[str] = []
+        for title, draft in drafts:
+            header = [f"〔{title}〕"] if len(drafts) > 1 else []
+            full += header + draft.head + draft.lines
+            short += header + draft.head + (draft.lines if draft.brief is None else draft.brief)
+        full += warnings
+        short += warnings
+        detail = None if short == full else "\n".join(full) + "\n\n" + footer
+        label = next((d.label for _, d in drafts if d.brief is not None), drafts[0][1].label)
+        figure = next((d.figure for _, d in drafts if d.figure), None)
+        return Composed("\n".join(short) + "\n\n" + footer, tuple(sources), detail,
+                        label if detail else None, footer, figure)
+
+    def _conflicts(self, draft: Draft) -> list[str]:
+        seen: set[str] = set()
+        lines = []
+        for conflict in self.kb.conflicts_for(draft.facts):
+            if conflict.kind in ("disagreement", "rate_mismatch") and conflict.id not in seen | draft.explained:
+                seen.add(conflict.id)
+                lines.append(f"⚠️ {self.name(conflict.product)}：{conflict.text}")
+        return lines
+
+    def _sources(self, draft: Draft) -> list[str]:
+        out: list[str] = []
+        for fact in draft.facts:
+            cite = self.kb.cite(fact.source)
+            if cite not in out:
+                out.append(cite)
+        return out

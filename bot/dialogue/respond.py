@@ -1,0 +1,146 @@
+"""The ``Reply`` for a decision: the composed answer, the uncovered-topic notice, the question back, the menu of
+suggestions or the polite decline — and the context the conversation keeps."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..knowledge.base import KnowledgeBase
+from ..reply import Reply, Suggestion
+from ..understanding.intents import Intent
+from ..understanding.parser import Parse
+from .compose import Composer
+from .context import Context
+from .policy import Decision
+
+EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
+                     "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系", "借呗和微粒贷有什么区别")
+
+
+class Responder:
+    """Writes the reply to a decision and the context that follows it."""
+
+    def __init__(self, kb: KnowledgeBase, intents: Mapping[str, Intent], composer: Composer) -> None:
+        self.kb = kb
+        self.intents = intents
+        self.composer = composer
+
+    def respond(self, decision: Decision, parse: Parse | None, context: Context) -> tuple[Reply, Context]:
+        """The reply and the context to keep."""
+        kind = decision.kind
+        if kind == "outside":  # the context stays: the next question can still follow up on the previous answer
+            return self._not_covered(parse.entities.outside if parse else ()), context
+        if kind in ("decline", "suggest"):
+            if decision.products:  # "听说有个叫WE2000的…" then "它最多给多少额度": the product is still meant
+                context = context.with_(products=decision.products)
+            if kind == "suggest":
+                return self._suggest(decision, context)
+            return self.not_understood(), context
+        assert decision.intent is not None
+        intent = decision.intent
+        remembered = context.with_(intent=intent, products=decision.products or context.products,
+                                   slots=decision.slots.numbers())
+        score = decision.score / 100
+        if kind == "smalltalk":
+            spec = self.intents[intent]
+            text = self.help_text() if spec.answer == "help" else spec.reply or ""
+            return Reply(text, kind="smalltalk", intent=intent, confidence=score), remembered
+        if kind == "uncovered":
+            return self._uncovered(decision, remembered, self._outside_note(parse))
+        if kind == "ask_product":
+            spec = self.intents[intent]
+            buttons = tuple(Suggestion(f"{p.name}的{spec.title}", intent, p.id) for p in self.kb.loan_products)
+            reply = Reply(f"你想了解哪个产品的{spec.title}？点下面的按钮或直接回复产品名。", kind="clarify",
+                          intent=intent, confidence=score, suggestions=buttons)
+            return reply, remembered.with_(suggestions=tuple((s.intent, s.product) for s in buttons))
+        return self._answer(decision, parse), remembered
+
+    def choose_invalid(self) -> Reply:
+        return Reply("这个选项已经失效了，请重新提问。", kind="invalid")
+
+    # ---------------------------------------------------------------- answers
+    def _answer(self, decision: Decision, parse: Parse | None) -> Reply:
+        assert decision.intent is not None
+        spec = self.intents[decision.intent]
+        products = decision.products
+        missing = [self.intents[a] for a in decision.asked if self.intents[a].kind == "uncovered"]
+        covered = tuple(a for a in decision.asked if self.intents[a].kind == "answer")
+        composed = self.composer.compose_many(covered, products, decision.slots)
+        head = self._outside_note(parse)
+        if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
+            head += self._not_in_documents(missing, products)
+        fields = composed.fields()
+        if head:
+            fields["text"] = "\n".join([*head, composed.text])
+            fields["detail"] = "\n".join([*head, composed.detail]) if composed.detail else None
+        loans = tuple(p for p in products if self.kb.product(p).kind == "loan")
+        return Reply(kind="answer", intent=decision.intent, products=loans if spec.product_scope != "none" else (),
+                     confidence=decision.score / 100, also=tuple(a for a in decision.asked if a != decision.intent),
+                     **fields)  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------------- what the documents don't cover
+    @staticmethod
+    def _outside_note(parse: Parse | None) -> list[str]:
+        """Products the documents don't cover, named beside ours ("借呗和花呗…"): said before the answer."""
+        if parse is None or not parse.entities.outside:
+            return []
+        return [f"（两份资料里没有{'、'.join(parse.entities.outside)}的信息，下面只说资料里有的产品。）"]
+
+    def _not_in_documents(self, specs: list[Intent], products: tuple[str, ...]) -> list[str]:
+        """That the documents don't cover these topics for these products, and where to ask instead."""
+        loans = [self.kb.product(p) for p in products]
+        subject = "、".join(p.name for p in loans) + "的" if loans else ""
+        lines = [f"两份资料里没有讲{subject}{'和'.join(s.title for s in specs)}，这个问题我没法回答。"]
+        if loans:
+            return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
+        return lines + ["请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"]
+
+    def _uncovered(self, decision: Decision, context: Context, note: list[str]) -> tuple[Reply, Context]:
+        """Topics the documents do not answer: say so for the product asked about, and where to ask instead;
+        offer the related intents the documents do answer."""
+        specs = [self.intents[a] for a in decision.asked]
+        lines = self._not_in_documents(specs, decision.products)
+        product = decision.products[0] if decision.products else None
+        options = [self.suggestion(r, product) for r in dict.fromkeys(r for s in specs for r in s.related)][:3]
+        if options:
+            lines.append("资料里有的相关内容，可以点下面看看。")
+            context = context.with_(suggestions=tuple((s.intent, s.product) for s in options))
+        reply = Reply("\n".join(note + lines), kind="uncovered", intent=specs[0].id, products=decision.products,
+                      confidence=decision.score / 100, suggestions=tuple(options),
+                      also=tuple(a for a in decision.asked if a != specs[0].id))
+        return reply, context
+
+    # ---------------------------------------------------------------- suggestions and declines
+    def _suggest(self, decision: Decision, context: Context) -> tuple[Reply, Context]:
+        product = (decision.products or context.products or (None,))[0]
+        options = tuple(self.suggestion(i, product) for i in decision.options)
+        context = context.with_(suggestions=tuple((s.intent, s.product) for s in options))
+        listed = "\n".join(f"• {s.label}" for s in options)
+        reply = Reply(f"你是不是想问：\n{listed}\n点一下按钮，或者换个说法再问一次。", kind="suggest",
+                      products=decision.products, confidence=decision.score / 100, suggestions=options)
+        return reply, context
+
+    def suggestion(self, intent: str, product: str | None) -> Suggestion:
+        """A button for ``intent``, about ``product`` when the intent is answered per product."""
+        spec = self.intents[intent]
+        scoped = product if spec.product_scope == "per_product" else None
+        return Suggestion(f"{self.kb.product(scoped).name}的{spec.title}" if scoped else spec.title, intent, scoped)
+
+    def _not_covered(self, outside: tuple[str, ...]) -> Reply:
+        names = "、".join(p.name for p in self.kb.loan_products)
+        which = "、".join(outside) or "这个产品或机构"
+        return Reply(f"抱歉，两份资料里没有{which}的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
+                     "比如：“微粒贷最高能借多少”“借呗日利率多少”。请以该机构的官方信息为准。", kind="not_understood")
+
+    @staticmethod
+    def not_understood() -> Reply:
+        return Reply("抱歉，这个问题我答不了。我只回答微粒贷、借呗、WE2000，以及微信和芝麻信用相关的问题，"
+                     "比如：“微粒贷要芝麻分吗”“借呗借一万用30天多少利息”。发送 /help 看看我能回答什么。",
+                     kind="not_understood")
+
+    def help_text(self) -> str:
+        topics = "、".join(i.title for i in self.intents.values() if i.kind == "answer" and i.product_scope != "none")
+        products = "、".join(p.name for p in self.kb.loan_products)
+        examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
+        return (f"我可以根据两份公开资料，回答关于{products}的问题：{topics}。\n"
+                f"也能帮你算利息、罚息、提前还款和分期的费用。直接用中文提问就行，比如：\n{examples}\n\n"
+                "我提供的是一般信息，不构成财务建议。")

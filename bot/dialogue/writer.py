@@ -1,0 +1,102 @@
+"""What every answer renderer shares: the draft an answer is written into, and the writer's common helpers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..calc import DAYS_PER_MONTH
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.labels import TOPIC_LABELS, format_value
+from ..knowledge.models import Fact, Money
+from ..text.display import labelled, money, num, pct
+from .slots import Slots
+
+HUNDRED = Decimal(100)
+EXAMPLE_AMOUNT = Decimal(10000)
+EXAMPLE_DAYS = 30
+EXAMPLE_MONTHS = 12
+CALCULATION, COMPARISON, CONDITIONS, MORE = "详细计算", "完整对比", "全部条件", "展开全部"
+LISTED_BRIEF = 2  # facts per product in the short version of a listed answer
+
+
+@dataclass
+class Draft:
+    """An answer being written: the answer itself (``head``), the full body, an optional short body,
+    and the facts it relied on."""
+
+    lines: list[str] = field(default_factory=list)  # the full body
+    facts: list[Fact] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)  # conflicts already spelled out in the answer
+    head: list[str] = field(default_factory=list)  # one or two lines that answer exactly what was asked
+    brief: list[str] | None = None  # the short body; None: the full body is short already
+    label: str = "详细"  # the button that opens the full version
+    figure: str | None = None  # what the answer can be drawn as (bot.figures spec)
+
+    def add(self, line: str, *facts: Fact) -> None:
+        self.lines.append(line)
+        self.facts.extend(facts)
+
+    def lead(self, line: str, *facts: Fact) -> None:
+        self.head.append(line)
+        self.facts.extend(facts)
+
+    def short(self, line: str, *facts: Fact) -> None:
+        if self.brief is None:
+            self.brief = []
+        self.brief.append(line)
+        self.facts.extend(facts)
+
+
+def condition(fact: Fact) -> str:
+    """A condition's threshold without repeating its label: 芝麻分≥600分, 实名认证超过12个月 …"""
+    figure = format_value(fact)
+    if not figure:
+        return fact.text
+    if fact.topic == "zhima_requirement":
+        return "不强制看芝麻分" if figure == "不强制" else f"芝麻分{figure}"
+    if fact.topic == "real_name_months":
+        return f"实名认证{figure}"
+    if fact.topic == "account_activity":
+        return f"活跃度{figure}"
+    return f"{fact.label or TOPIC_LABELS[fact.topic]}{figure}"
+
+
+class Writer:
+    """The knowledge base and the helpers the renderers share (a product's name, which products, …)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def name(self, pid: str) -> str:
+        return self.kb.product(pid).name
+
+    def _per_product(self, products: tuple[str, ...]) -> tuple[str, ...]:
+        return products or tuple(p.id for p in self.kb.loan_products)
+
+    def _fact_line(self, fact: Fact, with_label: bool = False) -> str:
+        return f"• {labelled(fact.label if with_label else None, fact.text)}"
+
+    def _rate_label(self, rate: Decimal, bounds: list[Decimal]) -> str:
+        if len(bounds) == 1:
+            return f"固定日利率{pct(rate)}"
+        return f"日利率{'下限' if rate == bounds[0] else '上限'}{pct(rate)}"
+
+    def _too_much(self, pid: str, amount: Decimal, draft: Draft) -> bool:
+        top, facts = self.kb.maximum(pid)
+        if top is not None and amount > top:
+            draft.add(f"【{self.name(pid)}】{money(amount)}超过了资料中的最高额度{num(top)}元，不按这个金额计算。",
+                      *facts)
+            return True
+        return False
+
+    def _note_amount(self, pid: str, amount: Decimal, draft: Draft) -> None:
+        stated = [f for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
+        if stated and amount > stated[0].value.yuan:
+            draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0].value.yuan)}元。", stated[0])
+
+    def _days(self, slots: Slots) -> tuple[int, str]:
+        if slots.days:
+            return slots.days, ""
+        if slots.months:
+            return slots.months * DAYS_PER_MONTH, f"{slots.months}个月按每月{DAYS_PER_MONTH}天计"
+        return EXAMPLE_DAYS, f"没有说天数，按{EXAMPLE_DAYS}天举例"
