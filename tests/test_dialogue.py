@@ -7,13 +7,7 @@ import re
 import pytest
 
 from bot.dialogue.compose import CAUTION
-from bot.engine import Engine, build_engine
-from tests.conftest import INTENTS, KNOWLEDGE
-
-
-@pytest.fixture
-def engine() -> Engine:
-    return build_engine(KNOWLEDGE, INTENTS)
+from bot.engine import Engine
 
 
 def ask(engine: Engine, text: str, session: str = "s"):

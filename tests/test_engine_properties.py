@@ -6,12 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine, build_engine
+from bot.engine import Engine
 from bot.telegram.render import render
 from tests.botkit.tghtml import parse_html, utf16_len
-from tests.conftest import INTENTS, KNOWLEDGE
-
-_ENGINE: Engine | None = None
+from tests.conftest import shared_engine
 
 # Domain words mixed into random text so the generator reaches the answering paths, not only rejections.
 DOMAIN = ["微粒贷", "借呗", "WE2000", "芝麻分", "利息", "逾期", "提前还款", "分12期", "借1万", "30天", "那借呗呢",
@@ -19,10 +17,7 @@ DOMAIN = ["微粒贷", "借呗", "WE2000", "芝麻分", "利息", "逾期", "提
 
 
 def engine() -> Engine:
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = build_engine(KNOWLEDGE, INTENTS)
-    return _ENGINE
+    return shared_engine()
 
 
 texts = st.one_of(

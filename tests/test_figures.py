@@ -6,16 +6,15 @@ import sys
 from decimal import Decimal
 
 from bot import figures
-from bot.engine import build_engine
 from bot.text import display
-from tests.conftest import INTENTS, KNOWLEDGE
+from tests.conftest import INTENTS, KNOWLEDGE, fresh_engine
 
 QUESTIONS = ("借呗借两万分6期每月还多少", "微粒贷借1万分12期每月还多少", "WE2000借1500元分3期每月还多少",
              "微粒贷、借呗和WE2000借1000元用30天哪个利息低", "借呗和微粒贷借2万分6期每月还多少")
 
 
 def charts() -> list[figures.Chart]:
-    engine = build_engine(KNOWLEDGE, INTENTS)
+    engine = fresh_engine()
     out = []
     for n, question in enumerate(QUESTIONS):
         reply = engine.reply(f"s{n}", question)

@@ -8,21 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.engine import Engine, build_engine
+from bot.engine import Engine
 from bot.stats import DB_NAME, SALT_NAME, StatsStore
 from bot.telegram import admin
 from tests.botkit.botapi import FakeBotApi
 from tests.botkit.harness import TEST_TOKEN, running_bot
-from tests.conftest import INTENTS, KNOWLEDGE
+from tests.conftest import shared_engine
 
 ADMIN, USER = 1001, 2002
-_ENGINE: list[Engine] = []
 
 
 def engine() -> Engine:
-    if not _ENGINE:
-        _ENGINE.append(build_engine(KNOWLEDGE, INTENTS))
-    return _ENGINE[0]
+    return shared_engine()
 
 
 async def session(data_dir: Path, questions: list[str]) -> tuple[str, str, list[str]]:
