@@ -74,3 +74,33 @@ def test_ask_full_prints_the_full_version_and_json_keeps_its_fields() -> None:
     data = json.loads(run("ask", "--json", "借呗借两万分6期每月还多少").stdout)
     assert {"text", "intent", "products", "confidence", "suggestions", "sources", "kind"} <= set(data)
     assert data["detail"].endswith(data["text"].split("\n\n来源：")[1]) and data["figure"].startswith("i:jiebei:")
+
+
+VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+
+
+def readme_commands() -> list[str]:
+    """The README's command-line block: the commands that run without Telegram."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    lines = [line.split("   #")[0].strip() for line in block.splitlines()]
+    return [line for line in lines if line and " run " not in f"{line} " and " chat" not in line]
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the quick start's .venv (make test creates it)")
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_commands_run_as_written_after_the_quick_start(command: str) -> None:
+    """Copied from the README into a plain shell (no virtualenv activated), each command works."""
+    command = command.replace("[--docs ../shared/seeds]", "").replace("[微粒贷]", "微粒贷")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = "/usr/bin:/bin"
+    done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, (command, done.stderr[-2000:])
+    assert done.stdout.strip(), command
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the quick start's .venv (make test creates it)")
+def test_console_script_piped_into_head_exits_quietly() -> None:
+    command = '.venv/bin/loanbot ask --full "借呗借2万分6期每月还多少" | head -1; exit "${PIPESTATUS[0]}"'
+    done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stderr == "" and "每月约" in done.stdout

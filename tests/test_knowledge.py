@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.knowledge.provenance import check_provenance, split_sections
+from bot.understanding.intents import load_intents
 from tests.conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
 
 
@@ -189,3 +190,10 @@ def test_learned_examples_join_their_intent_and_unknown_ids_are_refused(tmp_path
     with pytest.raises(KnowledgeError) as raised:
         load_intents(intents)
     assert "intents/learned.yaml: learned: 未知意图 'no_such_intent'" in str(raised.value)
+
+
+def test_an_unclosed_yaml_construct_names_the_line_where_it_starts(intents_copy: Path) -> None:
+    (intents_copy / "bad.yaml").write_text("intents:\n  - id: x\n    title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_intents(intents_copy)
+    assert any("intents/bad.yaml" in p and "第3行第12列" in p for p in error.value.problems), error.value.problems

@@ -43,6 +43,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         place = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else "未知位置"
         problem = getattr(exc, "problem", None) or str(exc)
+        start = getattr(exc, "context_mark", None)  # where the unfinished construct began ("[unclosed" …)
+        if start is not None and mark is not None and start.line != mark.line:
+            context = getattr(exc, "context", None) or ""
+            problem += f"（{context.replace('while parsing', '始于')} 第{start.line + 1}行第{start.column + 1}列）"
         raise KnowledgeError(f"{where}: {place}: YAML格式错误: {problem}") from exc
     if data is None:
         return {}
