@@ -158,6 +158,20 @@ def prepayment_cost(
 # --------------------------------------------------------------------------
 
 
+def interest_by_annual_rate(principal: Decimal, annual_rate: Decimal, days: int, days_per_year: int = 365) -> Decimal:
+    """Simple interest by an annual rate: principal × annual_rate × days / days_per_year (unrounded)."""
+    p = _d(principal, "principal")
+    r = _d(annual_rate, "annual_rate")
+    n = _int(days, "days")
+    y = _int(days_per_year, "days_per_year")
+    for value, name in ((p, "principal"), (r, "annual_rate"), (n, "days")):
+        _non_negative(value, name)
+    if y <= 0:
+        raise ValueError(f"days_per_year must be > 0, got {y}")
+    with localcontext(_ctx()):
+        return p * r * n / y
+
+
 def monthly_from_daily(daily_rate: Decimal, days_per_month: int = DAYS_PER_MONTH) -> Decimal:
     """Monthly rate = daily_rate × days_per_month (30 by default)."""
     r = _d(daily_rate, "daily_rate")

@@ -34,7 +34,7 @@ class Listings(Writer):
         draft.label = MORE
         if draft.brief is not None and len(draft.brief) == len(draft.lines):
             draft.brief = None
-        references = [f for r in spec.references for f in self.kb.find(r, *topics)]
+        references = [f for r in spec.references if r not in products for f in self.kb.find(r, *topics)]
         if references:
             draft.add("作为对照：")
             for fact in references:

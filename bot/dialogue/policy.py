@@ -11,6 +11,7 @@ from typing import Literal
 from ..text.normalize import has_meaning
 from ..understanding.intents import Intent
 from ..understanding.parser import Parse
+from ..understanding.slots import SlotValues
 from .conditions import parse_stated
 from .context import Context
 from .slots import Slots
@@ -42,6 +43,13 @@ _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
+# Asking whether to borrow at all ("我该不该借微粒贷", "借微粒贷去还信用卡划算吗"): a neutral comparison, never a yes.
+_SHOULD_BORROW = re.compile(r"该不该(?:借|用|开)|应不应该(?:借|用)|要不要(?:借|用|开)|借不借|值不值得(?:借|用)|"
+                            r"值得(?:借|用)吗|借.{0,12}(?:划算|划不划算|合适|好不好)|(?:划算|合适)吗.{0,3}借")
+# A short question about another topic of the same conversation: "逾期呢", "利息呢", "那违约金呢"
+_SWITCH = re.compile(r"^(?:那|那么)?(?P<topic>.{1,6}?)(?:呢|咋样|怎么样|怎么算|多少)[?？。!！]*$")
+MAX_SWITCH_RESIDUE = 4
+_COMPARING = re.compile(r"比|和|跟|与|对比")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|还有|另外|以及|顺便问")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
@@ -126,6 +134,14 @@ class Policy:
         if e.outside and not e.products:
             return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}")
         intent, score, reason, suggest = self._intent(parse, context)
+        # about our loans: a product named, or an online loan in general ("网贷该不该借"), not any borrowing
+        asks_advice = _SHOULD_BORROW.search(parse.folded) and (e.products or "贷" in parse.folded)
+        if asks_advice and (intent is None or self.intents[intent].kind != "answer"):
+            # "我该不该借微粒贷": not a question the documents answer, but the comparison they allow is; never a menu
+            chosen = e.products if len(e.products) >= 2 else ()
+            slots = replace(Slots.of(context.slots.updated(e.values)), advice=True)
+            return Decision("advice", "compare", max(score, BARE_SCORE), "asks whether to borrow: a neutral "
+                            "comparison and the caution", chosen, slots, ("compare",))
         if intent is None:
             return self._unmatched(parse, context, score, reason, suggest)
         return self._answer(intent, score, reason, parse, context)
@@ -151,6 +167,9 @@ class Policy:
                        unknown=parse.unknown, named=bool(e.products), conversation=context.intent is not None)
         if context.intent and self._follows_up(parse, context, ranking):
             return context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes", False
+        switched = self._switch(parse, context, ranking)
+        if switched is not None:
+            return switched, FOLLOW_UP_SCORE, f"follow-up on another topic of the conversation ({switched})", False
         if not parse.residue and not e.products and not context.intent:
             return None, 0.0, "a bare number with nothing to refer to", False
         if ranking.kind == "answer" and ranking.intent is not None:
@@ -165,10 +184,34 @@ class Policy:
             return "product_overview", BARE_SCORE, "a bare product name", False
         return None, ranking.score, ranking.reason, ranking.kind == "suggest"
 
+    def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
+        """Products besides the loans that the conversation's intent has facts about ("银行呢" after an overdue-rate
+        answer: the banks' figure)."""
+        if context.intent not in self.intents or _COMPARING.search(parse.folded):
+            return ()  # "比银行低吗" compares the conversation's product with the banks: that product stays
+        return tuple(o for o in parse.entities.others if self._covers(context.intent, o))
+
+    def _switch(self, parse: Parse, context: Context, ranking: Ranking) -> str | None:
+        """"逾期呢" after a prepayment question, "利息呢" after a comparison: a short question about another topic of
+        the same conversation. Among the candidates close to the top, the one that uses the conversation's numbers
+        (its ``slots``) the most; the products and numbers of the conversation stay."""
+        if context.intent is None or parse.entities.products or len(parse.residue) > MAX_SWITCH_RESIDUE:
+            return None
+        if not _SWITCH.match(parse.folded) or not parse.candidates:
+            return None
+        top = parse.candidates[0].score
+        used = set(self.intents[context.intent].slots) | set(context.slots.given())
+        close = [c for c in parse.candidates if c.score >= top - SUGGEST_SPREAD and c.score >= DOMAIN_SUGGEST_SCORE
+                 and self.intents[c.intent].kind == "answer" and self.intents[c.intent].product_scope != "none"]
+        if not close:
+            return None
+        best = max(close, key=lambda c: (len(used & set(self.intents[c.intent].slots)), c.score))
+        return best.intent
+
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
-        slots = set(parse.entities.slots())
-        if not (parse.entities.products or slots):
+        slots = set(self._in_context(parse.entities.values, context).given())
+        if not (parse.entities.products or slots or self._references(parse, context)):
             return False
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         if len(parse.residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
@@ -178,10 +221,18 @@ class Policy:
             return False  # 借1万用30天呢 after a rate question is a new, calculating question
         return not parse.residue or unsure
 
+    def _in_context(self, values: SlotValues, context: Context) -> SlotValues:
+        """"10天呢" after an overdue question: a bare term is the overdue days of the question it follows."""
+        used = self.intents[context.intent].slots if context.intent in self.intents else ()
+        if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
+            return replace(values, days=None, overdue_days=values.days)
+        return values
+
     def _unmatched(self, parse: Parse, context: Context, score: float, reason: str, suggest: bool) -> Decision:
         products = parse.entities.products  # still meant by the next question ("它最多给多少额度")
+        slots = Slots.of(context.slots.updated(parse.entities.values))  # … and so are its numbers (a button)
         if not suggest:
-            return Decision("decline", None, score, reason, products)
+            return Decision("decline", None, score, reason, products, slots)
         options = []
         for candidate in parse.candidates[:3]:
             spec = self.intents[candidate.intent]
@@ -191,15 +242,16 @@ class Policy:
                 options.append(candidate.intent)
         if not options:
             return Decision("decline", None, score, reason + "; no suggestion shares a word with the question",
-                            products)
-        return Decision("suggest", None, score, reason, products, options=tuple(options))
+                            products, slots)
+        return Decision("suggest", None, score, reason, products, slots, options=tuple(options))
 
     # ---------------------------------------------------------------- what is answered, for which products
     def _answer(self, intent: str, score: float, reason: str, parse: Parse, context: Context) -> Decision:
         spec = self.intents[intent]
         e = parse.entities
-        products = e.products
-        follow_up = intent == context.intent  # the same question again, or a follow-up: the numbers carry over
+        products = e.products or self._references(parse, context)
+        same = intent == context.intent
+        follow_up = same or reason.startswith("follow-up")  # the products carry over
         if not products and spec.product_scope == "per_product" and context.products:
             products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
         if not products and intent == "compare" and len(context.products) >= 2:
@@ -208,9 +260,12 @@ class Policy:
             own = [p for p in e.others if self._covers(intent, p)]
             if len(own) == 1:
                 products = tuple(own)  # "芝麻分怎么提高": 芝麻信用's own factors, not each loan's
-        values = (context.slots if follow_up else Context().slots).updated(e.values)
+        # the conversation's numbers carry over to the slots this intent uses ("借呗借两万" then "分6期每月还多少")
+        kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
+                                                              if n in spec.slots})  # type: ignore[arg-type]
+        values = kept.updated(self._in_context(e.values, context) if same else e.values)
         slots = Slots.of(values)
-        kind: DecisionKind = "follow_up" if score == FOLLOW_UP_SCORE and follow_up else "answer"
+        kind: DecisionKind = "follow_up" if reason.startswith("follow-up") else "answer"
         if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":
             slots = replace(slots, advice=True)
             kind = "advice"
@@ -219,7 +274,9 @@ class Policy:
         if stated := parse_stated(parse.folded):
             slots = replace(slots, stated=stated)  # 实名4个月, 每周3笔 … for a verdict
         intent = self._needed(intent, slots, e.unstated)
-        asked = self._also(parse, intent) if not follow_up else ()
+        if spec.calculates and slots.amount is not None and (slots.days or slots.months):
+            intent, reason = spec.calculates, reason + f"; an amount and a term: the calculation ({spec.calculates})"
+        asked = self._also(parse, intent) if not same else ()
         return self._kind(Decision(kind, intent, score, reason, products, slots, asked or (intent,)))
 
     def _kind(self, decision: Decision) -> Decision:

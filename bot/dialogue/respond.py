@@ -32,6 +32,8 @@ class Responder:
         if kind in ("decline", "suggest"):
             if decision.products:  # "听说有个叫WE2000的…" then "它最多给多少额度": the product is still meant
                 context = context.with_(products=decision.products)
+            if decision.slots.given():  # the numbers stay for the button pressed next or the next question
+                context = context.with_(slots=decision.slots.numbers())
             if kind == "suggest":
                 return self._suggest(decision, context)
             return self.not_understood(), context

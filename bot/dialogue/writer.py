@@ -76,7 +76,9 @@ class Writer:
     def _fact_line(self, fact: Fact, with_label: bool = False) -> str:
         return f"• {labelled(fact.label if with_label else None, fact.text)}"
 
-    def _rate_label(self, rate: Decimal, bounds: list[Decimal]) -> str:
+    def _rate_label(self, rate: Decimal, pid: str) -> str:
+        """固定日利率 for a fixed rate, 日利率下限/上限 for an end of a range."""
+        bounds = self.kb.daily_rates(pid)[0]
         if len(bounds) == 1:
             return f"固定日利率{pct(rate)}"
         return f"日利率{'下限' if rate == bounds[0] else '上限'}{pct(rate)}"
@@ -93,6 +95,21 @@ class Writer:
         stated = [f for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
         if stated and amount > stated[0].value.yuan:
             draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0].value.yuan)}元。", stated[0])
+
+    def _chosen_rates(self, pid: str, slots: Slots) -> tuple[list[Decimal], list[Fact]]:
+        """The daily rate(s) a calculation uses: both ends of a range, or only the one asked for ("按最低日利率")."""
+        bounds, facts = self.kb.daily_rates(pid)
+        if slots.bound and len(bounds) > 1:
+            bounds = bounds[:1] if slots.bound == "low" else bounds[-1:]
+        return bounds, facts
+
+    @staticmethod
+    def _example_note(slots: Slots, draft: Draft, also: str = "") -> None:
+        """The first line says when the figures below rest on an example amount (or term), not the user's."""
+        if slots.amount is None:
+            draft.lead(f"没有说金额，下面按{num(EXAMPLE_AMOUNT)}元{also}举例。")
+        elif also:
+            draft.lead(f"没有说期数，下面按{also.lstrip('、')}举例。")
 
     def _days(self, slots: Slots) -> tuple[int, str]:
         if slots.days:

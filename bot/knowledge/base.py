@@ -81,6 +81,17 @@ class KnowledgeBase:
         assert isinstance(value, Rate)
         return [value.percent / HUNDRED], facts
 
+    def annual_rates(self, product: str) -> tuple[list[Decimal], list[Fact]]:
+        """The stated annual rate(s) as fractions (one, or both ends of a range) and the facts stating them."""
+        facts = list(self.find(product, "annual_rate"))
+        if not facts:
+            return [], []
+        value = facts[0].value
+        if isinstance(value, RateRange):
+            return [value.min_percent / HUNDRED, value.max_percent / HUNDRED], facts
+        assert isinstance(value, Rate)
+        return [value.percent / HUNDRED], facts
+
     def maximum(self, product: str) -> tuple[Decimal | None, list[Fact]]:
         """The highest stated amount for a product across documents, with the facts that state maxima (a tier's
         upper end counts when a conflict ties it to the stated maximum)."""

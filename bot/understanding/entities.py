@@ -102,6 +102,11 @@ _AMOUNT = re.compile(
 )
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
 _OVERDUE = re.compile(rf"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
+# A cost asked by the annual rate: "按年化算", "用年利率算"
+_ANNUAL = re.compile(r"(?:按|用|以)(?:照)?(?:年化|年利率|年息)|年化(?:利率)?(?:来)?算")
+_PERCENT_WORD = re.compile(r"[百千万]分之")
+_OVERDUE_VERB = re.compile(r"逾期|超期|晚还|迟还|拖欠|拖了|晚了")
+_OVERDUE_HALF = re.compile(r"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<half>半个月|半月|半年)")
 _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 # "借了两个月就提前还清": the day of an early repayment, given as the time used
 _USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
@@ -166,6 +171,7 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         slots[name] = value
         return True
 
+    spans.extend(m.span() for m in _PERCENT_WORD.finditer(text))  # "百分之多少" is no amount of 100
     for name, pattern in (("overdue_days", _OVERDUE), ("repay_day", _USED)):
         for m in pattern.finditer(text):
             term = _term_value(m)
@@ -180,12 +186,22 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         raw = m.group("num") or m.group("num2")
         if 350 <= int(raw) <= 950:
             claim(*m.span(), "score", int(raw))
+    for m in _OVERDUE_HALF.finditer(text):  # "逾期半个月"
+        claim(*m.span(), "overdue_days", 180 if m.group("half") == "半年" else 15)
     for m in _HALF.finditer(text):
         claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
     for m in _TERM.finditer(text):
         term = _term_value(m)
         if term is not None:
             claim(term[2], m.end(), term[0], term[1])
+    verb = _OVERDUE_VERB.search(text)
+    if verb and "days" in slots and "overdue_days" not in slots:
+        span = next(s for n, s in named if n == "days")
+        if span[0] >= verb.end():  # "借呗逾期5000元10天": the days after the overdue verb are overdue days
+            slots["overdue_days"] = slots.pop("days")
+            named[named.index(("days", span))] = ("overdue_days", span)
+    if _ANNUAL.search(text):
+        slots["basis"] = "annual"
     bound = _BOUND.search(text)
     if bound:
         slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"

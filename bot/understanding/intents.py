@@ -44,6 +44,9 @@ class Intent(Frozen):
     # ("借呗利息怎么算" has no amount or term: the rate and the formula, not a sum with a made-up amount).
     needs: tuple[SlotName, ...] = ()
     otherwise: str | None = None
+    # … and the other way round: asked with an amount and a term, a question about rates is the calculation
+    # ("按最低日利率算借呗借1万30天利息" is interest_cost, though 日利率 is the rates cue).
+    calculates: str | None = None
     # Intents whose cue words, in a clause of the same message, are part of this question, not a second one
     # ("提前还款，有违约金吗" asks about the prepayment fee, not the overdue penalty).
     absorbs: tuple[str, ...] = ()
@@ -113,7 +116,8 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
             origin[intent.id] = place
             intents.append(intent)
     for intent in intents:
-        for related in (*intent.related, *intent.absorbs, *([intent.otherwise] if intent.otherwise else [])):
+        for related in (*intent.related, *intent.absorbs, *([intent.otherwise] if intent.otherwise else []),
+                        *([intent.calculates] if intent.calculates else [])):
             if related not in origin:
                 problems.append(f"{origin[intent.id]} ({intent.id}): related/otherwise: 未知的意图 {related!r}")
     if not problems:

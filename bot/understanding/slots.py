@@ -19,6 +19,7 @@ class SlotValues:
     repay_day: int | None = None  # the day of an early repayment
     score: int | None = None  # 芝麻分
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
+    basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
 
     def given(self) -> dict[str, object]:
         """The slots that are set, by name."""
@@ -39,7 +40,7 @@ class SlotValues:
         return replace(self, **given)  # type: ignore[arg-type]
 
 
-SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound"]
+SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis"]
 SLOT_NAMES: tuple[SlotName, ...] = get_args(SlotName)
 
 
@@ -60,5 +61,6 @@ SPECS: dict[SlotName, SlotSpec] = {
     "repay_day": SlotSpec("第几天"),
     "score": SlotSpec("我的芝麻分"),
     "bound": SlotSpec(None),
+    "basis": SlotSpec(None),
 }
 assert tuple(f.name for f in fields(SlotValues)) == SLOT_NAMES == tuple(SPECS), "one slot list"
