@@ -92,6 +92,10 @@ class Engine:
     def product_names(self) -> dict[str, str]:
         return {p.id: p.name for p in self.kb.loan_products}
 
+    def overview_intent(self) -> str:
+        """The intent that introduces one product (the /products buttons)."""
+        return self.policy.overview
+
     def intent_titles(self) -> dict[str, str]:
         """Intent id -> human-readable title (``zhima_requirement`` -> ``芝麻分要求``)."""
         return {i.id: i.title for i in self.intents}

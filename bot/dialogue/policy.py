@@ -125,6 +125,9 @@ class Policy:
         self._parse = parse  # a clause of a message, understood on its own
         self._covers = covers  # whether an intent has facts about a platform ("芝麻分怎么提高": 芝麻信用's own)
         self._relevant = relevant  # whether an intent shares a content word with the question
+        # the intents that compare products and introduce one (named by their renderer, not their id)
+        self.comparison = next((i for i, spec in intents.items() if spec.answer == "comparison"), "")
+        self.overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
 
     def decide(self, parse: Parse, context: Context) -> Decision:
         """The one decision for a message."""
@@ -140,8 +143,8 @@ class Policy:
             # "我该不该借微粒贷": not a question the documents answer, but the comparison they allow is; never a menu
             chosen = e.products if len(e.products) >= 2 else ()
             slots = replace(Slots.of(context.slots.updated(e.values)), advice=True)
-            return Decision("advice", "compare", max(score, BARE_SCORE), "asks whether to borrow: a neutral "
-                            "comparison and the caution", chosen, slots, ("compare",))
+            return Decision("advice", self.comparison, max(score, BARE_SCORE), "asks whether to borrow: a neutral "
+                            "comparison and the caution", chosen, slots, (self.comparison,))
         if intent is None:
             return self._unmatched(parse, context, score, reason, suggest)
         return self._answer(intent, score, reason, parse, context)
@@ -159,9 +162,10 @@ class Policy:
         smalltalk = {i for i, spec in self.intents.items() if spec.kind == "smalltalk"}
         ranked = [(c.intent, c.score) for c in parse.candidates
                   if not (e.products and c.intent in smalltalk)]  # "WE2000 介绍" is not a request for help
-        if len(e.products) >= 2 and ranked and any(i == "compare" and v >= ranked[0][1] - COMPARE_LEAD
+        compare = self.comparison
+        if len(e.products) >= 2 and ranked and any(i == compare and v >= ranked[0][1] - COMPARE_LEAD
                                                    for i, v in ranked[:3]):
-            ranked = [("compare", ranked[0][1]), *(r for r in ranked if r[0] != "compare")]  # two products: compare
+            ranked = [(compare, ranked[0][1]), *(r for r in ranked if r[0] != compare)]  # two products: compare
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         ranking = rank(ranked, domain=bool(e.products or e.others) or context.intent is not None,
                        unknown=parse.unknown, named=bool(e.products), conversation=context.intent is not None)
@@ -179,9 +183,9 @@ class Policy:
                 return None, 0.0, "uncovered topic without any word about borrowing", False  # "茅台股票还能买吗"
             return ranking.intent, ranking.score, ranking.reason, False
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
-            return "compare", BARE_SCORE, "two products and nothing else: compare", False
+            return self.comparison, BARE_SCORE, "two products and nothing else: compare", False
         if not parse.residue and e.products:
-            return "product_overview", BARE_SCORE, "a bare product name", False
+            return self.overview, BARE_SCORE, "a bare product name", False
         return None, ranking.score, ranking.reason, ranking.kind == "suggest"
 
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
@@ -254,7 +258,7 @@ class Policy:
         follow_up = same or reason.startswith("follow-up")  # the products carry over
         if not products and spec.product_scope == "per_product" and context.products:
             products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
-        if not products and intent == "compare" and len(context.products) >= 2:
+        if not products and intent == self.comparison and len(context.products) >= 2:
             products = context.products  # 哪个利息更低 right after comparing two products
         if not products and spec.product_scope == "per_product":
             own = [p for p in e.others if self._covers(intent, p)]
@@ -270,7 +274,7 @@ class Policy:
             slots = replace(slots, advice=True)
             kind = "advice"
             if len(products) != 1:
-                intent, reason = "compare", reason + "; asks which to borrow: a neutral comparison"
+                intent, reason = self.comparison, reason + "; asks which to borrow: a neutral comparison"
         if stated := parse_stated(parse.folded):
             slots = replace(slots, stated=stated)  # 实名4个月, 每周3笔 … for a verdict
         intent = self._needed(intent, slots, e.unstated)

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 TEXT_ONLY = "我只能看懂文字消息。请用文字提问，比如：“微粒贷要芝麻分吗”。"
 STALE_BUTTON = "这个按钮已经失效了，请重新提问。"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 看看我能回答什么。"
-PRODUCT_INTENT = "product_overview"
 START_EXAMPLES = 4  # tappable example questions under /start
 NO_FIGURE = "这个图已经无法生成了，请重新提问。"
 
@@ -86,7 +85,8 @@ async def products(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     listed = "\n".join(f"• {name}" for name in names.values())
     text = f"我能回答这些产品的问题：\n{listed}\n\n点按钮查看产品介绍，或者直接提问。"
     outgoing = render_text(text)
-    markup = keyboard((Suggestion(f"{name}介绍", PRODUCT_INTENT, pid) for pid, name in names.items()),
+    overview = services(context).engine.overview_intent()
+    markup = keyboard((Suggestion(f"{name}介绍", overview, pid) for pid, name in names.items()),
                       NEW_CHOICE_PREFIX)
     outgoing[-1] = Outgoing(outgoing[-1].html, markup)
     await send(update.effective_message, outgoing, quote=is_group(update.effective_chat))

@@ -58,6 +58,12 @@ class FakeEngine:
     def product_names(self) -> dict[str, str]:
         return {"weilidai": "微粒贷", "jiebei": "借呗", "we2000": "WE2000"}
 
+    def overview_intent(self) -> str:
+        return "product_overview"
+
+    def chart(self, spec: str) -> object:
+        raise ValueError(f"the scripted engine draws no charts ({spec!r})")
+
     def intent_titles(self) -> dict[str, str]:
         return {"credit_score": "芝麻分要求", "rates": "利率", "compare": "产品对比", "interest": "利息",
                 "product_overview": "产品介绍"}
