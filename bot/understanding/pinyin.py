@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 MAX_WORD_SYLLABLES = 6  # the longest word of the vocabulary looked up (微粒贷 is 3, 芝麻信用分 is 5)
-MIN_LETTER_SHARE = 0.6  # a message is read as pinyin when at least this share of its non-space characters are letters
+MIN_LETTER_SHARE = 0.8  # a message is read as pinyin when this share of its non-space characters are letters,
+# and this share of its letters are in words that split into pinyin syllables
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 _SYLLABLE_SPLIT = re.compile(r"[ '’\-]+")
 _WORD = re.compile(r"[a-z]+")
@@ -120,7 +121,7 @@ class PinyinReader:
         if not sounds:
             return run
         n = len(sounds)
-        # best[i]: (number of words, -frequency rank sum) and the text of sounds[:i]
+        # best[i]: (number of words, their text) for sounds[:i], the fewest words first
         best: list[tuple[int, str] | None] = [None] * (n + 1)
         best[0] = (0, "")
         for end in range(1, n + 1):
@@ -133,12 +134,8 @@ class PinyinReader:
                 current = best[end]
                 if current is None or candidate[0] < current[0]:
                     best[end] = candidate
-            if best[end] is None and best[end - 1] is not None:  # a sound the vocabulary lacks stays as typed
-                previous = best[end - 1]
-                assert previous is not None
-                best[end] = (previous[0] + 2, previous[1] + sounds[end - 1])
         result = best[n]
-        return result[1] if result else run
+        return result[1] if result else run  # a sound none of the bot's words has: not pinyin ("helo" is he-lo)
 
     def _table(self) -> dict[tuple[str, ...], str]:
         with self._lock:
