@@ -1,22 +1,27 @@
 """Questions typed in pinyin ("weilidai zui gao neng jie duo shao", "jiebeilixi") read back as Chinese characters.
 
 The bot's own vocabulary (the words of the intent examples and keywords, the knowledge base's wording and the
-product names) is turned into toneless pinyin with ``pypinyin``; a message written in pinyin is split into
-syllables (spaces are kept as boundaries, a run of letters without spaces is split into the fewest syllables)
-and the syllables are read back as the vocabulary's words: the fewest words, the more frequent word on a tie,
-a syllable no word covers as the vocabulary's most frequent character with that sound. The result only has to
-be good enough for matching, so homophones of words the bot does not know are never an issue.
+product names) is turned into toneless pinyin with the character table of ``pypinyin``; a message written in
+pinyin is split into syllables (spaces are kept as boundaries, a run of letters without spaces is split into the
+fewest syllables) and the syllables are read back as the vocabulary's words: the fewest words, the more frequent
+word on a tie, a lone syllable as the vocabulary's most frequent character with that sound. A stretch with a
+sound none of the bot's words has is left as typed. The result only has to be good enough for matching, so
+homophones of words the bot does not know are never an issue.
 
-The table is built on the first pinyin message, so a bot that never gets one never imports ``pypinyin``.
+Only pypinyin's character table (a JSON file, scanned for the characters needed) is used, not the package:
+importing ``pypinyin`` loads its phrase dictionary too (+55 MB resident). A word's reading is its characters'
+first readings, plus each variant where one character takes another reading (还款 is hai-kuan and huan-kuan).
+Nothing is read before the first message that looks like pinyin.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 MAX_WORD_SYLLABLES = 6  # the longest word of the vocabulary looked up (微粒贷 is 3, 芝麻信用分 is 5)
 MIN_LETTER_SHARE = 0.8  # a message is read as pinyin when this share of its non-space characters are letters,
@@ -33,16 +38,38 @@ def _glued_to_digit(text: str, match: re.Match[str]) -> bool:
     return before.isdigit() or after.isdigit()
 
 
-@lru_cache(maxsize=1)
-def syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (from pypinyin's character table; ü written as v, as people type it)."""
-    from pypinyin.pinyin_dict import pinyin_dict
+_ENTRY = re.compile(r'"(\d+)":\s*"([^"]*)"')
 
-    out: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            out.add(_toneless(reading))
-    return frozenset(s for s in out if s.isascii() and s.isalpha())
+
+def _character_table() -> Iterator[tuple[str, str]]:
+    """pypinyin's pinyin_dict.json, entry by entry: (character, readings with tone marks, most common first).
+
+    Scanned rather than parsed, so that only the entries kept cost memory (a parsed table is ~12 MB)."""
+    spec = importlib.util.find_spec("pypinyin")  # finding the package does not import it
+    if spec is None or spec.origin is None:
+        raise RuntimeError("pypinyin is not installed")
+    text = (Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8")
+    for match in _ENTRY.finditer(text):
+        yield chr(int(match.group(1))), match.group(2)
+
+
+def _readings(readings: str) -> tuple[str, ...]:
+    """Toneless readings, most common first."""
+    return tuple(dict.fromkeys(_toneless(r) for r in readings.split(",") if r))
+
+
+_SYLLABLES: frozenset[str] | None = None
+_SYLLABLES_LOCK = threading.Lock()
+
+
+def syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (ü written as v, as people type it)."""
+    global _SYLLABLES
+    with _SYLLABLES_LOCK:
+        if _SYLLABLES is None:
+            sounds = {r for _, readings in _character_table() for r in _readings(readings)}
+            _SYLLABLES = frozenset(r for r in sounds if r.isascii() and r.isalpha())
+        return _SYLLABLES
 
 
 def _toneless(reading: str) -> str:
@@ -144,33 +171,34 @@ class PinyinReader:
             return self._words
 
     def _build(self) -> dict[tuple[str, ...], str]:
-        from pypinyin import Style, lazy_pinyin, pinyin
-
         counts: Counter[str] = Counter()
         for text in self._texts:
             counts.update(t for t in self._tokenize(text) if all(_HANZI.fullmatch(ch) for ch in t))
+        wanted = {ch for word in counts for ch in word}
+        chars = {ch: _readings(readings) for ch, readings in _character_table() if ch in wanted}
         table: dict[tuple[str, ...], tuple[int, str]] = {}
+        singles: Counter[str] = Counter()
 
         def offer(key: tuple[str, ...], word: str, count: int) -> None:
             if key not in table or count > table[key][0]:
                 table[key] = (count, word)
 
-        sounds: Counter[tuple[str, str]] = Counter()  # (reading, character) as read inside the words
         for word, count in counts.items():
-            if len(word) > MAX_WORD_SYLLABLES:
+            readings = [chars.get(ch, ()) for ch in word]
+            if len(word) > MAX_WORD_SYLLABLES or not all(readings):
                 continue
-            key = tuple(_toneless(s) for s in lazy_pinyin(word, style=Style.NORMAL))
-            if len(key) != len(word):
-                continue
-            if len(word) > 1:
-                offer(key, word, count)
-            for reading, ch in zip(key, word, strict=True):
-                sounds[reading, ch] += count
-        for (reading, ch), count in sounds.items():
-            offer((reading,), ch, count)
-        for _, ch in list(sounds):  # other readings of a character only where nothing else sounds so (还: hai)
-            for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
-                offer((_toneless(reading),), ch, 0)
+            first = tuple(r[0] for r in readings)
+            offer(first, word, 2 * count)
+            for i, alternatives in enumerate(readings):  # one character read otherwise: 还 in 还款 is huan
+                for other in alternatives[1:]:
+                    offer((*first[:i], other, *first[i + 1:]), word, count)
+            for ch in word:  # a lone syllable: 少 of 多少 is shao
+                singles[ch] += count
+        for ch, count in singles.items():
+            sounds = chars[ch]
+            offer(sounds[:1], ch, count)
+            for other in sounds[1:]:
+                offer((other,), ch, count // 2)
         return {key: word for key, (_, word) in table.items()}
 
 
