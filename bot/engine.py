@@ -127,6 +127,7 @@ def build_engine(knowledge_dir: Path, intents_dir: Path, previous: Engine | None
     understanding = Understanding(kb, intents, tokenizer or shared_tokenizer())
     sessions = previous.sessions if previous is not None else SessionStore()
     composer = Composer(kb, understanding.intents)
-    policy = Policy(understanding.intents, understanding.parse, composer.covers, understanding.relevant)
+    references = frozenset(p.id for p in kb.products if p.kind == "reference")
+    policy = Policy(understanding.intents, understanding.parse, composer.covers, understanding.relevant, references)
     return Engine(kb=kb, intents=intents, understanding=understanding, sessions=sessions, composer=composer,
                   policy=policy, responder=Responder(kb, understanding.intents, composer))

@@ -61,9 +61,9 @@ class Composer(Listings, Eligibility, Calculations):
         return self._memo.get((intents, products, slots), lambda: self._compose(intents, products, slots))
 
     def covers(self, intent: str, pid: str) -> bool:
-        """Whether a listing intent has facts about ``pid`` (a platform such as 芝麻信用 too)."""
+        """Whether the intent's topics have facts about ``pid`` (a platform such as 芝麻信用, the banks …)."""
         spec = self.intents[intent]
-        return spec.answer == "listing" and bool(self.kb.find_with_related(pid, *spec.topics, *spec.shows))
+        return spec.kind == "answer" and bool(self.kb.find_with_related(pid, *spec.topics, *spec.shows))
 
     def _compose(self, intents: tuple[str, ...], products: tuple[str, ...], slots: Slots) -> Composed:
         drafts: list[tuple[str, Draft]] = []

@@ -70,6 +70,10 @@ class Listings(Writer):
         for pid in self._per_product(products):
             daily = self.kb.find(pid, "daily_rate")
             annual = self.kb.find(pid, "annual_rate")
+            average = self.kb.find(pid, "average_rate")
+            if not daily and not annual and average:  # banks, other lenders: the documents give an average only
+                draft.add(f"• {self.name(pid)}：" + "；".join(f.text for f in average) + "。", *average)
+                continue
             if not daily and not annual:
                 draft.add(f"• 资料没有写{self.name(pid)}的利率。")
                 continue
@@ -84,7 +88,8 @@ class Listings(Writer):
                     draft.add(f"  （资料里的两个数字对不上：日利率{pct(bounds[0])}{conv}，都不是资料写的年化"
                               f"{format_value(annual[0])[2:]}。）")
                     draft.explained.add(conflict.id)
-        draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
+        if any(self.kb.find(pid, "daily_rate") for pid in self._per_product(products)):
+            draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
 
     def _cooperation(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         draft.add("微信和芝麻信用的关系：")
@@ -100,7 +105,8 @@ class Listings(Writer):
             product = self.kb.product(pid)
             draft.add(f"【{product.name}】{product.summary}")
             for topic in ("platform", "positioning", "zhima_requirement", "max_amount", "daily_rate", "annual_rate"):
-                for fact in self.kb.find(pid, topic)[:1]:
+                found = self.kb.find(pid, topic)
+                for fact in found if topic == "positioning" else found[:1]:  # every way a product is positioned
                     draft.add(f"• {labelled(TOPIC_LABELS[topic], fact.text)}", fact)
             if len(self._per_product(products)) > 1:  # one product fits a screen; several get two lines each
                 cells = [(prefix, self._cell(pid, t, draft)) for t, prefix in

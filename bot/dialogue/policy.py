@@ -120,11 +120,13 @@ class Policy:
     """Decides what to do with a message; holds the intents and how to parse a clause of a message."""
 
     def __init__(self, intents: Mapping[str, Intent], parse: Callable[[str], Parse],
-                 covers: Callable[[str, str], bool], relevant: Callable[[Parse, str], bool]) -> None:
+                 covers: Callable[[str, str], bool], relevant: Callable[[Parse, str], bool],
+                 references: frozenset[str] = frozenset()) -> None:
         self.intents = intents
         self._parse = parse  # a clause of a message, understood on its own
         self._covers = covers  # whether an intent has facts about a platform ("芝麻分怎么提高": 芝麻信用's own)
         self._relevant = relevant  # whether an intent shares a content word with the question
+        self._references_ids = references  # banks, other lenders: named, they vouch for a question like a loan
         # the intents that compare products and introduce one (named by their renderer, not their id)
         self.comparison = next((i for i, spec in intents.items() if spec.answer == "comparison"), "")
         self.overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
@@ -167,8 +169,12 @@ class Policy:
                                                    for i, v in ranked[:3]):
             ranked = [(compare, ranked[0][1]), *(r for r in ranked if r[0] != compare)]  # two products: compare
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
+        # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
+        # vouches for it as a loan product does
+        vouched = bool(ranked) and any(o in self._references_ids and self._covers(ranked[0][0], o) for o in e.others)
         ranking = rank(ranked, domain=bool(e.products or e.others) or context.intent is not None,
-                       unknown=parse.unknown, named=bool(e.products), conversation=context.intent is not None)
+                       unknown=parse.unknown, named=bool(e.products) or vouched,
+                       conversation=context.intent is not None)
         if context.intent and self._follows_up(parse, context, ranking):
             return context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes", False
         switched = self._switch(parse, context, ranking)

@@ -11,6 +11,7 @@ from ..text.normalize import clean, fold, normalize
 from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
+from .pinyin import PinyinReader
 from .slots import SLOT_NAMES, SPECS
 from .tokenizer import Tokenizer
 
@@ -88,12 +89,18 @@ class Understanding:
                 examples.append((intent.id, self._form(self._mask(fold(filled))[0]), example))
         hints = {slot: tuple(i.id for i in intents if slot in i.hints) for slot in SLOT_NAMES}  # the YAML's hints
         self.matcher = IntentMatcher(intents, examples, hints, self._topic_vocabulary(intents))
+        # "weilidai zui gao neng jie duo shao" is read in the bot's own words (the table is built on first use)
+        self.pinyin = PinyinReader([*(e for _, _, e in examples), *(k for i in intents for k in i.keywords),
+                                    *(f"{f.label or ''} {f.text}" for f in kb.facts), *aliases], tokenizer.tokens)
         if not saved:
             tokenizer.save_segments()
 
     def parse(self, text: str) -> Parse:
         """Understand one message."""
-        folded = _MASKED_NUMBER.sub("几", fold(text))  # "借***元" → "借几元": a number the user did not give
+        folded = fold(text)
+        if self.pinyin.looks_like(folded) and clean(folded).replace(" ", "") not in self._names:
+            folded = self.pinyin.read(folded)  # "jiebei lixi" → "借呗利息" (a product name such as WE2000 stays)
+        folded = _MASKED_NUMBER.sub("几", folded)  # "借***元" → "借几元": a number the user did not give
         folded = _LOOSE_SPACE.sub("", _unspaced(folded))  # "借 呗 借 三 万" → "借呗借三万"
         polite = _POLITE.sub("", folded)
         if len(clean(polite)) >= MIN_AFTER_POLITE:
