@@ -16,11 +16,13 @@ from pathlib import Path
 TOPICS: tuple[tuple[str, str], ...] = (
     ("credit report 征信", r"征信|信用记录|上征信|人行"),
     ("网商贷 switch", r"网商贷"),
-    ("can't use / can't find it", r"用不了|借不了|借不出|找不到|看不到|没看到|没有看见|看不见|出不来|不能用|没法用|不可以用|打不开|进不去"),
+    ("can't use / can't find it", r"用不了|借不了|借不出|找不到|看不到|没看到|没有看见|看不见|出不来|"
+                                  r"不能用|没法用|不可以用|打不开|进不去"),
     ("errors / risk warnings", r"系统繁忙|风险|验证码|失败|错误|异常"),
     ("coupons / free interest", r"免息|优惠券|券|积分"),
     ("repayment date / time", r"还款日|还款时间|几号还|哪天还|账单日|宽限|延期还|推迟还|还款期|到期日"),
-    ("limit vanished / dropped / restore", r"额度.{0,6}(没了|没有了|消失|降|变少|减少|清零|为0|关闭|恢复|不见)|没额度|无额度|额度为什么|降额"),
+    ("limit vanished / dropped / restore", r"额度.{0,6}(没了|没有了|消失|降|变少|减少|清零|为0|关闭|恢复|不见)|"
+                                           r"没额度|无额度|额度为什么|降额"),
     ("freeze / close / cancel", r"冻结|解冻|关闭|注销|取消|停用|封"),
     ("bank card", r"银行卡|换卡|绑卡|绑定卡|解绑"),
     ("withdraw / transfer to card", r"提现|转到|转账|取现|打到"),
