@@ -83,6 +83,12 @@ def test_real_like_set_floors() -> None:
     assert report.oos_recall >= 0.88, report.render()
 
 
+def test_everyday_numbers_and_follow_ups_set() -> None:
+    # tests/data/everyday.jsonl: number forms and follow-ups (issue #11), written after the code it tests (a dev set).
+    report = evaluate(fresh_engine(), load_cases(DEV.with_name("everyday.jsonl")))
+    assert len(report.outcomes) >= 45 and report.accuracy >= 0.95, report.render()
+
+
 def test_blind_set_floors_without_reading_it() -> None:
     # tests/data/blind.jsonl is never opened for error analysis: a failure shows the summary only.
     report = evaluate(fresh_engine(), load_cases(DEV.with_name("blind.jsonl")))
