@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import reuse
 from .dialogue.answers import Composer
 from .dialogue.conditions import parse_stated
 from .dialogue.context import Context, SessionStore
@@ -353,8 +354,16 @@ def build_engine(knowledge_dir: Path, intents_dir: Path, previous: Engine | None
 
     ``previous`` hands over the session contexts (and jieba is never loaded twice).
     """
-    kb = load_knowledge(Path(knowledge_dir))
-    intents = load_intents(Path(intents_dir))
-    understanding = Understanding(kb, intents, tokenizer or shared_tokenizer())
+    tokenizer = tokenizer or shared_tokenizer()
+    prints, before = reuse.prints_of(Path(knowledge_dir), Path(intents_dir)), reuse.built_from(previous)
+    if previous is not None and before == prints and previous.understanding.tokenizer is tokenizer:
+        return replace(previous)  # the same files: nothing to rebuild (bot/reuse.py)
+    same_kb = previous is not None and before is not None and before.knowledge == prints.knowledge
+    kb = previous.kb if same_kb and previous is not None else load_knowledge(Path(knowledge_dir))
+    same_intents = previous is not None and before is not None and before.intents == prints.intents
+    intents = previous.intents if same_intents and previous is not None else load_intents(Path(intents_dir))
+    understanding = Understanding(kb, intents, tokenizer)
+    reuse.remember(understanding, prints)
     sessions = previous.sessions if previous is not None else SessionStore()
-    return Engine(kb=kb, intents=intents, understanding=understanding, sessions=sessions, composer=Composer(kb))
+    composer = previous.composer if same_kb and previous is not None else Composer(kb)
+    return Engine(kb=kb, intents=intents, understanding=understanding, sessions=sessions, composer=composer)
