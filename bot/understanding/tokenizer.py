@@ -1,6 +1,7 @@
 """One jieba tokenizer for the whole process, taught the domain words of the knowledge base."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -45,6 +46,7 @@ BASE_WORDS = (
 
 log = logging.getLogger(__name__)
 SEGMENTED_SIZE = 8192  # segmented texts remembered (examples, facts, questions)
+KEPT_SEGMENT_FILES = 4  # segment files kept in the cache folder (the newest; several bots or versions may share it)
 DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
 
 
@@ -145,10 +147,13 @@ class Tokenizer:
     def load_segments(self) -> bool:
         """Remember the segmentations a previous run saved for the same words and dictionary (start-up: the
         examples need not be segmented again). False when there are none or they cannot be read."""
+        path = self.segments_path()
         try:
-            saved = json.loads(self.segments_path().read_text(encoding="utf-8"))
+            saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: the newest files are the ones kept (``prune_segments``)
         if not isinstance(saved, dict):
             return False
         with self._lock:
@@ -170,6 +175,30 @@ class Tokenizer:
             os.replace(handle.name, path)
         except OSError as error:
             log.info("segmentations not kept for the next run: %s", error)
+            return
+        prune_segments(path.parent, keep=path)
+
+
+def prune_segments(folder: Path, keep: Path | None = None, newest: int = KEPT_SEGMENT_FILES) -> list[Path]:
+    """Delete all but the ``newest`` segment files of ``folder`` (by modification time; ``keep`` always
+    stays): each change of the taught words (a new keyword, alias or example word) leaves one behind."""
+    files = []
+    for path in folder.glob("segments-*.json"):
+        try:
+            files.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    files.sort(reverse=True)
+    removed = []
+    for _, path in files[newest:]:
+        if keep is not None and path == keep:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
 
     def spaced(self, text: str) -> str:
         """Tokens joined with spaces, the form rapidfuzz's token scorers expect."""
