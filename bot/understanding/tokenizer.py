@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import marshal
@@ -14,6 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 
 def _import_jieba() -> ModuleType:
@@ -23,12 +25,37 @@ def _import_jieba() -> ModuleType:
         import jieba as module
         return module
     sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    lazy = "jieba.finalseg" not in sys.modules
+    if lazy:
+        sys.modules["jieba.finalseg"] = _LazyFinalseg("jieba.finalseg")
     try:
         import jieba as module
     finally:
         if sys.modules.get("pkg_resources", ...) is None:
             del sys.modules["pkg_resources"]  # anyone else may import the real one later
+        if lazy and "jieba" not in sys.modules:  # the import failed: leave no stand-in behind
+            sys.modules.pop("jieba.finalseg", None)
     return module
+
+
+class _LazyFinalseg(ModuleType):
+    """Stands in for ``jieba.finalseg`` (jieba's HMM for words not in its dictionary: ~9 MiB of probability
+    tables imported with jieba) until something uses it: the bot segments with ``HMM=False`` and never does.
+    The first attribute looked up imports the real module, and every later one is forwarded to it."""
+
+    _lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # the import machinery's probes (__path__, __file__ …) load nothing
+        with self._lock:
+            real = self.__dict__.get("_real")
+            if real is None:
+                if sys.modules.get(self.__name__) is self:
+                    del sys.modules[self.__name__]
+                real = importlib.import_module(self.__name__)
+                self.__dict__["_real"] = real
+        return getattr(real, name)
 
 
 jieba = _import_jieba()
