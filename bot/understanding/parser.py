@@ -65,6 +65,7 @@ class Understanding:
         self.intents = {i.id: i for i in intents}
         self.tokenizer = tokenizer
         self._forms: Memo[str, Form] = Memo(4096)
+        self._parses: Memo[str, Parse] = Memo(4096)
         aliases: dict[str, str] = {}
         for product in kb.products:
             for alias in (product.name, *product.aliases):
@@ -85,7 +86,10 @@ class Understanding:
             tokenizer.save_segments()
 
     def parse(self, text: str) -> Parse:
-        """Understand one message."""
+        """Understand one message (memoized on the text: a ``Parse`` is immutable and depends on nothing else)."""
+        return self._parses.get(text, lambda: self._parse(text))
+
+    def _parse(self, text: str) -> Parse:
         folded = _MASKED_NUMBER.sub("几", fold(text))  # "借***元" → "借几元": a number the user did not give
         folded = _LOOSE_SPACE.sub("", folded)  # "借 呗 借 三 万" → "借呗借三万" (digits apart stay apart)
         polite = _POLITE.sub("", folded)
