@@ -97,6 +97,9 @@ def rows(name: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
                         f"{check['value']:.2f}x", f"{check['op']} {check['target']}x", _verdict(check["pass"])))
         out.append(("  /reload via Telegram", _lat(r["reload_via_telegram_s"], "s"),
                     "jieba reloaded" if r["jieba_reloaded"] else "jieba not reloaded", "", "(info)", ""))
+        for label, t in r.get("after_a_change_s", {}).items():
+            out.append((f"  one {label} file changed", f"{t['median']:.3f} s (max {t['max']:.3f})", "-", "-",
+                        "(info)", ""))
         return out
     fmt = {"s": "{:.2f} s", "µs/question": "{:.0f} µs/q", "updates/s": "{:.0f} upd/s", "MiB": "{:.0f} MiB"}[r["unit"]]
     label = f"{name} ({r['concurrent_chats']} chats at once)" if name == "telegram" else name

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import figures
+from . import figures, reuse
 from .datafiles.errors import KnowledgeError
 from .dialogue.compose import Composer
 from .dialogue.context import SessionStore
@@ -119,12 +119,20 @@ def build_engine(knowledge_dir: Path, intents_dir: Path, previous: Engine | None
                  tokenizer: Tokenizer | None = None) -> Engine:
     """Load and validate both folders and build an engine; raises KnowledgeError on any problem.
 
-    ``previous`` hands over the session contexts (and jieba is never loaded twice).
+    ``previous`` hands over the session contexts (and jieba is never loaded twice); what it built from files
+    that did not change is taken over (bot/reuse.py): the same files rebuild nothing.
     """
-    kb = load_knowledge(Path(knowledge_dir))
-    intents = load_intents(Path(intents_dir))
+    tokenizer = tokenizer or shared_tokenizer()
+    prints, before = reuse.prints_of(Path(knowledge_dir), Path(intents_dir)), reuse.built_from(previous)
+    if previous is not None and before == prints and previous.understanding.tokenizer is tokenizer:
+        return replace(previous)  # the same files: nothing to rebuild
+    same_kb = previous is not None and before is not None and before.knowledge == prints.knowledge
+    kb = previous.kb if same_kb and previous is not None else load_knowledge(Path(knowledge_dir))
+    same_intents = previous is not None and before is not None and before.intents == prints.intents
+    intents = previous.intents if same_intents and previous is not None else load_intents(Path(intents_dir))
     check_references(kb, intents)
-    understanding = Understanding(kb, intents, tokenizer or shared_tokenizer())
+    understanding = Understanding(kb, intents, tokenizer)
+    reuse.remember(understanding, prints)
     sessions = previous.sessions if previous is not None else SessionStore()
     composer = Composer(kb, understanding.intents)
     references = frozenset(p.id for p in kb.products if p.kind == "reference")

@@ -321,12 +321,12 @@ class Policy:
             return ()
         found: list[str] = []
         for clause in clauses:
+            if len(clauses) > 2 and not _QUESTION.search(clause):
+                continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions (not parsed)
             sub = self._parse(clause)
             top = sub.top
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
-            if len(clauses) > 2 and not _QUESTION.search(clause):
-                continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions
             spec = self.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
                 continue

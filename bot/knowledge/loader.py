@@ -77,18 +77,27 @@ def _validate(model: type[M], item: Any, where: str, problems: list[str]) -> M |
 
 
 def origins(files: list[Path]) -> Callable[[str, str], str]:
-    """A function naming the file that defines an entry id, for cross-check messages."""
-    index: dict[tuple[str, str], str] = {}
-    for path in files:
-        try:
-            data = read_yaml(path)
-        except KnowledgeError:
-            continue
-        for key, entries in data.items():
-            for i, item in enumerate(entries if isinstance(entries, list) else []):
-                if isinstance(item, dict) and "id" in item:
-                    index.setdefault((key, str(item["id"])), f"{display_path(path)}: {key}[{i}] ({item['id']})")
-    return lambda key, ident: index.get((key, ident), f"{key} {ident}")
+    """A function naming the file that defines an entry id, for cross-check messages. The files are read
+    again only when a message needs a name (most loads have no problem: a start or a reload reads them once)."""
+    index: dict[tuple[str, str], str] | None = None
+
+    def where(key: str, ident: str) -> str:
+        nonlocal index
+        if index is None:
+            index = {}
+            for path in files:
+                try:
+                    data = read_yaml(path)
+                except KnowledgeError:
+                    continue
+                for section, entries in data.items():
+                    for i, item in enumerate(entries if isinstance(entries, list) else []):
+                        if isinstance(item, dict) and "id" in item:
+                            index.setdefault((section, str(item["id"])),
+                                             f"{display_path(path)}: {section}[{i}] ({item['id']})")
+        return index.get((key, ident), f"{key} {ident}")
+
+    return where
 
 
 def cross_check(kb: KnowledgeBase, where: Callable[[str, str], str]) -> list[str]:
@@ -169,13 +178,28 @@ def _bounds(fact: Fact) -> tuple[Decimal, ...] | None:
     return None
 
 
+class _Later:
+    """A string computed when formatted."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __format__(self, spec: str) -> str:
+        return format(self._make(), spec)
+
+    def __str__(self) -> str:
+        return self._make()
+
+
 def _check_arithmetic(conflict: Conflict, facts: list[Fact], where: Callable[[str, str], str]) -> list[str]:
     """day_basis: annual ≈ daily × basis; rate_mismatch: annual matches daily × 360 nor × 365."""
     if conflict.kind == "disagreement":
         return []
     daily = next((f for f in facts if f.topic == "daily_rate"), None)
     annual = next((f for f in facts if f.topic == "annual_rate"), None)
-    head = where("conflicts", conflict.id)
+    head = _Later(lambda: where("conflicts", conflict.id))  # named only in a message (``origins`` reads files)
     if daily is None or annual is None or _bounds(daily) is None or _bounds(annual) is None:
         return [f"{head}: facts: {conflict.kind} 需要一个日利率事实和一个年化利率事实"]
     d, a = _bounds(daily), _bounds(annual)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import shutil
@@ -53,6 +54,16 @@ def catalog_diff(old: dict[str, str], new: dict[str, str]) -> CatalogDiff:
     return CatalogDiff(added=tuple(sorted(new.keys() - old.keys())),
                        removed=tuple(sorted(old.keys() - new.keys())),
                        changed=tuple(sorted(k for k in old.keys() & new.keys() if old[k] != new[k])))
+
+
+def _diff(old: EngineLike, new: EngineLike) -> CatalogDiff:
+    """``catalog_diff`` of both engines' catalogs; nothing changed when the new engine took over the old one's
+    knowledge base and intents (the same files: ``bot/reuse.py``), without fingerprinting every entry again."""
+    kb, intents = getattr(new, "kb", None), getattr(new, "intents", None)
+    if kb is not None and intents is not None and kb is getattr(old, "kb", None) \
+            and intents is getattr(old, "intents", None):
+        return CatalogDiff((), (), ())
+    return catalog_diff(old.catalog(), new.catalog())
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,8 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def value_details(old: EngineLike, new: EngineLike, diff: CatalogDiff) -> dict[str, str]:
     """For every changed entry, its changed fields as ``field：old → new``."""
+    if not diff.changed:
+        return {}  # nothing to describe: no need to dump every entry of both engines
     before, after = _views(old), _views(new)
     return {key: "；".join(_field_changes(before[key], after[key]))
             for key in diff.changed if key in before and key in after}
@@ -145,6 +158,12 @@ def _own_match(candidates: Any, own: str, titles: dict[str, str]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _empty(text: str) -> bool:
+    """``text`` normalizes to nothing (remembered: every change checks every keyword and example again)."""
+    return not normalize(text)
+
+
 def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     """Keywords/examples that normalize to nothing, and examples added by the change that the new engine
     does not understand as their own intent."""
@@ -158,13 +177,13 @@ def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     warnings = []
     for intent in intents:
         for keyword in intent.keywords:
-            if not normalize(keyword):
+            if _empty(keyword):
                 warnings.append(f"意图〈{intent.title}〉的关键词 {keyword!r} 去掉标点和表情后是空的，不起作用")
         for example in intent.examples:
             bare = example
             for placeholder in PLACEHOLDERS:
                 bare = bare.replace(placeholder, "")
-            if not normalize(bare):
+            if _empty(bare):
                 warnings.append(f"意图〈{intent.title}〉的例句 {example!r} 去掉标点和表情后是空的，不起作用")
             elif (intent.id, example) not in before:
                 problem = _own_match(understanding.parse(_filled(example, names)).candidates, intent.id, titles)
@@ -211,7 +230,7 @@ def _build(svc: Services, old: EngineLike, live: Files, files: Files, admin: str
         problems = provenance_problems(svc, new, staging / "knowledge")
         if problems:
             raise KnowledgeError(problems)
-        diff = catalog_diff(old.catalog(), new.catalog())
+        diff = _diff(old, new)
         details = value_details(old, new, diff)
         warnings = intent_warnings(old, new)
         version = None

@@ -56,6 +56,7 @@ class IntentMatcher:
     KEYWORD_CAP = 24.0
     ENTITY_BONUS = 6.0
     MEMO_SIZE = 4096  # distinct (masked question, keywords, slots) results kept
+    CHOICES_SIZE = 256  # shortlists' example lists kept (~10 KiB each; rebuilding one takes ~10 µs)
 
     def __init__(self, intents: tuple[Intent, ...], examples: list[tuple[str, Form, str]],
                  entity_hints: dict[str, tuple[str, ...]] | None = None,
@@ -122,7 +123,7 @@ class IntentMatcher:
         self._matrix *= self._row_idf[:, None]
         self._hinted_slots = frozenset(self._hint_vectors)
         self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
-        self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.MEMO_SIZE)
+        self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.CHOICES_SIZE)
 
     def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
         """(IDF-weighted hits per intent, total weight, unknown share) of the question's features.

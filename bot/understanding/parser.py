@@ -72,6 +72,7 @@ class Understanding:
         self.intents = {i.id: i for i in intents}
         self.tokenizer = tokenizer
         self._forms: Memo[str, Form] = Memo(4096)
+        self._parses: Memo[str, Parse] = Memo(4096)
         aliases: dict[str, str] = {}
         for product in kb.products:
             for alias in (product.name, *product.aliases):
@@ -96,7 +97,10 @@ class Understanding:
             tokenizer.save_segments()
 
     def parse(self, text: str) -> Parse:
-        """Understand one message."""
+        """Understand one message (memoized on the text: a ``Parse`` is immutable and depends on nothing else)."""
+        return self._parses.get(text, lambda: self._parse(text))
+
+    def _parse(self, text: str) -> Parse:
         folded = fold(text)
         if self.pinyin.looks_like(folded) and clean(folded).replace(" ", "") not in self._names:
             folded = self.pinyin.read(folded)  # "jiebei lixi" → "借呗利息" (a product name such as WE2000 stays)

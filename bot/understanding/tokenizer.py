@@ -1,7 +1,9 @@
 """One jieba tokenizer for the whole process, taught the domain words of the knowledge base."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import marshal
@@ -13,6 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 
 def _import_jieba() -> ModuleType:
@@ -22,12 +25,37 @@ def _import_jieba() -> ModuleType:
         import jieba as module
         return module
     sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    lazy = "jieba.finalseg" not in sys.modules
+    if lazy:
+        sys.modules["jieba.finalseg"] = _LazyFinalseg("jieba.finalseg")
     try:
         import jieba as module
     finally:
         if sys.modules.get("pkg_resources", ...) is None:
             del sys.modules["pkg_resources"]  # anyone else may import the real one later
+        if lazy and "jieba" not in sys.modules:  # the import failed: leave no stand-in behind
+            sys.modules.pop("jieba.finalseg", None)
     return module
+
+
+class _LazyFinalseg(ModuleType):
+    """Stands in for ``jieba.finalseg`` (jieba's HMM for words not in its dictionary: ~9 MiB of probability
+    tables imported with jieba) until something uses it: the bot segments with ``HMM=False`` and never does.
+    The first attribute looked up imports the real module, and every later one is forwarded to it."""
+
+    _lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # the import machinery's probes (__path__, __file__ …) load nothing
+        with self._lock:
+            real = self.__dict__.get("_real")
+            if real is None:
+                if sys.modules.get(self.__name__) is self:
+                    del sys.modules[self.__name__]
+                real = importlib.import_module(self.__name__)
+                self.__dict__["_real"] = real
+        return getattr(real, name)
 
 
 jieba = _import_jieba()
@@ -45,6 +73,7 @@ BASE_WORDS = (
 
 log = logging.getLogger(__name__)
 SEGMENTED_SIZE = 8192  # segmented texts remembered (examples, facts, questions)
+KEPT_SEGMENT_FILES = 4  # segment files kept in the cache folder (the newest; several bots or versions may share it)
 DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
 
 
@@ -145,10 +174,13 @@ class Tokenizer:
     def load_segments(self) -> bool:
         """Remember the segmentations a previous run saved for the same words and dictionary (start-up: the
         examples need not be segmented again). False when there are none or they cannot be read."""
+        path = self.segments_path()
         try:
-            saved = json.loads(self.segments_path().read_text(encoding="utf-8"))
+            saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: the newest files are the ones kept (``prune_segments``)
         if not isinstance(saved, dict):
             return False
         with self._lock:
@@ -170,6 +202,30 @@ class Tokenizer:
             os.replace(handle.name, path)
         except OSError as error:
             log.info("segmentations not kept for the next run: %s", error)
+            return
+        prune_segments(path.parent, keep=path)
+
+
+def prune_segments(folder: Path, keep: Path | None = None, newest: int = KEPT_SEGMENT_FILES) -> list[Path]:
+    """Delete all but the ``newest`` segment files of ``folder`` (by modification time; ``keep`` always
+    stays): each change of the taught words (a new keyword, alias or example word) leaves one behind."""
+    files = []
+    for path in folder.glob("segments-*.json"):
+        try:
+            files.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    files.sort(reverse=True)
+    removed = []
+    for _, path in files[newest:]:
+        if keep is not None and path == keep:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
 
     def spaced(self, text: str) -> str:
         """Tokens joined with spaces, the form rapidfuzz's token scorers expect."""
