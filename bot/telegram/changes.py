@@ -125,7 +125,7 @@ def value_details(old: EngineLike, new: EngineLike, diff: CatalogDiff) -> dict[s
 
 
 def _filled(example: str, names: list[str]) -> str:
-    for placeholder, name in zip(PLACEHOLDERS, names):
+    for placeholder, name in zip(PLACEHOLDERS, names, strict=False):  # a knowledge base may have one product
         example = example.replace(placeholder, name)
     return example
 
