@@ -128,7 +128,8 @@ class Listings(Writer):
             return self.name(self.kb.product(pid).platform or pid)
         figure = format_value(facts[0])
         if topic in ("daily_rate", "annual_rate") and figure:
-            figure = figure.replace("固定日", "固定").replace("固定年化", "固定").removeprefix("日").removeprefix("年化")
+            figure = (figure.replace("固定日", "固定").replace("固定年化", "固定")
+                      .removeprefix("日").removeprefix("年化"))
         if facts[0].label and figure:
             figure = f"{facts[0].label}{figure}"
         return figure or facts[0].text
