@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .inputs import MAX_QUESTION_CHARS
 from .privacy import mask_personal, owner_only
@@ -124,8 +125,8 @@ def review_worthy(reply: Reply) -> bool:
     return reply.kind == UNCOVERED or (reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS)
 
 
-def _add(counts: Counts, recent: object, total: object) -> Counts:
-    return Counts(counts.last_24h + int(recent or 0), counts.total + int(total or 0))  # type: ignore[call-overload]
+def _add(counts: Counts, recent: int | None, total: int | None) -> Counts:
+    return Counts(counts.last_24h + int(recent or 0), counts.total + int(total or 0))
 
 
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
@@ -404,7 +405,7 @@ class StatsStore:
             log.warning("stats database %s disappeared; recreating it", self.path)
             self._prepare()
 
-    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
         if not self.enabled:
             return []
         for attempt in (1, 2):
@@ -457,8 +458,8 @@ class StatsStore:
                     stop = True
                 elif isinstance(item, _Flush):
                     markers.append(item)
-                else:
-                    rows.append(item)  # type: ignore[arg-type]
+                elif isinstance(item, tuple):  # a Row
+                    rows.append(item)
                 if stop or markers or len(rows) >= self._BATCH_ROWS:
                     break
                 item = following(deadline)
