@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter
 
 from tests.botkit.botapi import FakeBotApi
 from tests.botkit.tghtml import HtmlError, parse_html
@@ -106,7 +106,7 @@ async def test_callback_data_over_64_bytes_is_refused(api: FakeBotApi) -> None:
         ok = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="a" * 64)]])
         await bot.send_message(1, "ok", reply_markup=ok)
         too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="贷" * 22)]])  # 66 bytes
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await bot.send_message(1, "no", reply_markup=too_long)
     assert [s.plain for s in api.sent()] == ["ok"]
 
@@ -125,7 +125,7 @@ async def test_injected_429_has_telegrams_shape(api: FakeBotApi, http: aiohttp.C
             await bot.send_message(1, "x")
         assert "retry in 2" in str(caught.value).lower()
         api.fail_next("getMe", status=500)
-        with pytest.raises(Exception):
+        with pytest.raises(NetworkError):
             await bot.get_me()
 
 
@@ -191,14 +191,14 @@ async def test_edit_and_callback_answers(api: FakeBotApi) -> None:
     async with Bot(TOKEN, base_url=api.base_url) as bot:
         message = await bot.send_message(7, "旧")
         edited = await bot.edit_message_text("新", chat_id=7, message_id=message.message_id)
-        assert edited.text == "新"
-        with pytest.raises(BadRequest, match="(?i)not modified"):
+        assert isinstance(edited, Message) and edited.text == "新"
+        with pytest.raises(BadRequest, match=r"(?i)not modified"):
             await bot.edit_message_text("新", chat_id=7, message_id=message.message_id)
-        with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+        with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
             await bot.edit_message_text("x", chat_id=7, message_id=9999)
         query_id = api.push_callback(7, 7, message.message_id, "a|x|-")
         assert await bot.answer_callback_query(query_id, text="好的")
-        with pytest.raises(BadRequest, match="(?i)query id is invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)query id is invalid"):
             await bot.answer_callback_query(query_id)
         await bot.send_chat_action(7, "typing")
         assert await bot.close() and await bot.log_out()

@@ -145,7 +145,7 @@ def test_record_never_raises(tmp_path: Path) -> None:
     store.close()
 
 
-UNCOVERED = Reply("资料没有写还款日", kind="uncovered", intent="repay_date")  # type: ignore[arg-type]
+UNCOVERED = Reply("资料没有写还款日", kind="uncovered", intent="repay_date")
 
 
 def test_uncovered_topics_are_counted_apart_and_kept_for_review(tmp_path: Path) -> None:
