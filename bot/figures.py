@@ -80,7 +80,8 @@ def decode(spec: str) -> Spec:
         if parts[0] == "i" and len(parts) == 6:
             return PlanSpec(parts[1], Decimal(parts[2]), int(parts[3]), METHODS[parts[4]], Decimal(parts[5]))
         if parts[0] == "c" and len(parts) == 5 and parts[1] in ("d", "e"):
-            return CostSpec(parts[1], Decimal(parts[2]), int(parts[3]), tuple(parts[4].split(".")))  # type: ignore[arg-type]
+            kind: Literal["d", "e"] = "d" if parts[1] == "d" else "e"
+            return CostSpec(kind, Decimal(parts[2]), int(parts[3]), tuple(parts[4].split(".")))
     except (ArithmeticError, KeyError, ValueError):
         pass
     raise ValueError(f"not a figure spec: {spec!r}")

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -277,9 +278,9 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 
 async def upload(env: Env, chat_id: int, name: str, content: bytes, caption: str | None = None,
-                 **kw: object) -> SentMessage:
+                 **kw: Any) -> SentMessage:
     before = len(env.api.sent(chat_id))
-    env.api.push_document(chat_id, chat_id, name, content, caption=caption, **kw)  # type: ignore[arg-type]
+    env.api.push_document(chat_id, chat_id, name, content, caption=caption, **kw)
     return (await env.api.wait_for_sent(chat_id, before + 1, timeout=30))[before]
 
 

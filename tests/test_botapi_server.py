@@ -238,7 +238,7 @@ async def test_webhook_delivery_with_secret_and_conflict(api: FakeBotApi, http: 
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     try:
         async with Bot(TOKEN, base_url=api.base_url) as bot:
             await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret")
@@ -279,8 +279,9 @@ async def test_test_routes_inject_and_list(api: FakeBotApi, http: aiohttp.Client
 def test_cli_serves_until_interrupted(stop_signal: int) -> None:
     process = subprocess.Popen([sys.executable, "-m", "tests.botkit.botapi", "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=REPO)
+    assert process.stdout is not None and process.stderr is not None
     try:
-        first = process.stdout.readline()  # type: ignore[union-attr]
+        first = process.stdout.readline()
         assert first.startswith("Fake Telegram Bot API on http://127.0.0.1:")
         url = first.split()[-1]
         import urllib.request
@@ -289,7 +290,7 @@ def test_cli_serves_until_interrupted(stop_signal: int) -> None:
     finally:
         process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
-    assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+    assert "Traceback" not in process.stderr.read()
 
 
 # ---------------------------------------------------------------- the HTML parser itself

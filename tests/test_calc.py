@@ -208,13 +208,13 @@ def test_prepayment_rejects_repay_day_out_of_range(repay_day):
 
 def test_prepayment_rejects_unknown_rule():
     with pytest.raises(ValueError):
-        prepayment_cost(D(2000), D("0.0005"), 30, 10, "whatever")  # type: ignore[arg-type]
+        prepayment_cost(D(2000), D("0.0005"), 30, 10, "whatever")  # type: ignore[arg-type]  # an unknown rule, on purpose
 
 
 def test_prepayment_cost_is_frozen():
     cost = prepayment_cost(D(2000), D("0.0005"), 30, 10, "free")
     with pytest.raises(AttributeError):
-        cost.fee = D(1)  # type: ignore[misc]
+        cost.fee = D(1)  # type: ignore[misc]  # frozen: must raise
 
 
 # --------------------------------------------------------------------------
@@ -331,9 +331,9 @@ def test_schedule_validation(args):
 def test_schedule_is_frozen():
     s = equal_instalment_schedule(D(10000), D("0.015"), 12)
     with pytest.raises(AttributeError):
-        s.months = 6  # type: ignore[misc]
+        s.months = 6  # type: ignore[misc]  # frozen: must raise
     with pytest.raises(AttributeError):
-        s.rows[0].payment = D(0)  # type: ignore[misc]
+        s.rows[0].payment = D(0)  # type: ignore[misc]  # frozen: must raise
 
 
 # --------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def test_annualized_rate_validation():
     with pytest.raises(ValueError):
         annualized_rate_irr_flows(D(100), [D(110)], 0)
     with pytest.raises(TypeError):
-        annualized_rate_irr("not a schedule")  # type: ignore[arg-type]
+        annualized_rate_irr("not a schedule")  # type: ignore[arg-type]  # the wrong type, on purpose
 
 
 # --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import Application
@@ -37,9 +38,9 @@ class Env:
     engine: FakeEngine
     knowledge: Path
 
-    async def ask(self, text: str, chat_id: int = USER, user_id: int | None = None, **kw: object) -> SentMessage:
+    async def ask(self, text: str, chat_id: int = USER, user_id: int | None = None, **kw: Any) -> SentMessage:
         before = len(self.api.sent(chat_id))
-        self.api.push_text(chat_id, user_id or chat_id, text, **kw)  # type: ignore[arg-type]
+        self.api.push_text(chat_id, user_id or chat_id, text, **kw)
         return (await self.api.wait_for_sent(chat_id, before + 1))[before]
 
 

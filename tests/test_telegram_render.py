@@ -64,7 +64,9 @@ def test_render_puts_buttons_under_the_last_chunk() -> None:
                   suggestions=(Suggestion("借呗的利率", "rates", "jiebei"), Suggestion("对比", "compare")))
     messages = render(reply)
     assert len(messages) > 1 and all(m.markup is None for m in messages[:-1])
-    rows = messages[-1].markup.inline_keyboard  # type: ignore[union-attr]
+    markup = messages[-1].markup
+    assert markup is not None
+    rows = markup.inline_keyboard
     assert [[(b.text, b.callback_data) for b in row] for row in rows] == [
         [("借呗的利率", "a|rates|jiebei")], [("对比", "a|compare|-")]]
 

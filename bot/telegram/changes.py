@@ -153,7 +153,7 @@ def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     if not intents or understanding is None:
         return []
     before = {(i.id, e) for i in getattr(old, "intents", ()) for e in i.examples}
-    names = [p.name for p in new.kb.loan_products][:2]  # type: ignore[attr-defined]
+    names = [p.name for p in new.kb.loan_products][:2]  # type: ignore[attr-defined]  # an Engine: it has intents
     titles = {i.id: i.title for i in intents}
     warnings = []
     for intent in intents:

@@ -102,7 +102,7 @@ class FakeBotApi(BotApiMethods):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         return self
 
