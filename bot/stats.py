@@ -39,7 +39,6 @@ MAX_TEXT = MAX_QUESTION_CHARS  # a question is kept for review at most this long
 MAX_QUEUE = 10_000
 NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
 UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don't cover; intent = the topic
-REVIEW_KINDS = NOT_UNDERSTOOD_KINDS | {UNCOVERED}
 DISLIKED = "disliked"  # the kind of a review item that comes from a 👎
 RETENTION_DAYS = 90.0
 MAX_REVIEW_ITEMS = 5000  # the newest ones are grouped by /review

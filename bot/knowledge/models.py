@@ -6,7 +6,7 @@ never prose; every fact carries its provenance (document and section).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -140,7 +140,6 @@ Topic = Literal[
     "risk_statistics", "acquisition_cost", "user_coverage", "funding", "conversion", "compliance",
     "cooperation", "future_plan",
 ]
-TOPICS: tuple[str, ...] = get_args(Topic)
 
 
 class SourceRef(Frozen):

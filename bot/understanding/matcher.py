@@ -73,11 +73,9 @@ class IntentMatcher:
         self._sorted = [e[1].sorted_tokens for e in examples]
         ids = [e[0] for e in examples]
         order = sorted(range(len(ids)), key=lambda i: ids[i])
-        self._order = np.array(order, dtype=np.int64)
         grouped = [ids[i] for i in order]
         bounds = [0] + [k for k in range(1, len(grouped)) if grouped[k] != grouped[k - 1]]
         self._group_ids = [grouped[b] for b in bounds]
-        self._starts = np.array(bounds, dtype=np.int64)
         self._ends = [*bounds[1:], len(grouped)]
         self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
         self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
