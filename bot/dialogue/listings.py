@@ -89,7 +89,8 @@ class Listings(Writer):
                               f"{format_value(annual[0])[2:]}。）")
                     draft.explained.add(conflict.id)
         if any(self.kb.find(pid, "daily_rate") for pid in self._per_product(products)):
-            draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
+            draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。"
+                      "告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
 
     def _cooperation(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         draft.add("微信和芝麻信用的关系：")

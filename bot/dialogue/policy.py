@@ -199,9 +199,10 @@ class Policy:
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
         """Products besides the loans that the conversation's intent has facts about ("银行呢" after an overdue-rate
         answer: the banks' figure)."""
-        if context.intent not in self.intents or _COMPARING.search(parse.folded):
+        intent = context.intent
+        if intent is None or intent not in self.intents or _COMPARING.search(parse.folded):
             return ()  # "比银行低吗" compares the conversation's product with the banks: that product stays
-        return tuple(o for o in parse.entities.others if self._covers(context.intent, o))
+        return tuple(o for o in parse.entities.others if self._covers(intent, o))
 
     def _switch(self, parse: Parse, context: Context, ranking: Ranking) -> str | None:
         """"逾期呢" after a prepayment question, "利息呢" after a comparison: a short question about another topic of
@@ -236,7 +237,8 @@ class Policy:
 
     def _in_context(self, values: SlotValues, context: Context) -> SlotValues:
         """"10天呢" after an overdue question: a bare term is the overdue days of the question it follows."""
-        used = self.intents[context.intent].slots if context.intent in self.intents else ()
+        known = self.intents.get(context.intent) if context.intent is not None else None
+        used = known.slots if known is not None else ()
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
         return values
@@ -275,7 +277,7 @@ class Policy:
                 products = tuple(own)  # "芝麻分怎么提高": 芝麻信用's own factors, not each loan's
         # the conversation's numbers carry over to the slots this intent uses ("借呗借两万" then "分6期每月还多少")
         kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
-                                                              if n in spec.slots})  # type: ignore[arg-type]
+                                                              if n in spec.slots})
         values = kept.updated(self._in_context(e.values, context) if same else e.values)
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if reason.startswith("follow-up") else "answer"

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.datafiles.errors import KnowledgeError
 from bot.inputs import rejected
 from bot.reply import Reply, Suggestion
-
-if TYPE_CHECKING:
-    from bot.figures import Chart
 
 SOURCE = "《微信芝麻信用怎么贷款》第二节“核心贷款产品对比分析”"
 
@@ -76,9 +73,6 @@ class FakeEngine:
 
     def example_questions(self) -> list[str]:
         return ["微粒贷要芝麻分吗", "借呗借一万用30天多少利息"]
-
-    def chart(self, spec: str) -> Chart:
-        raise KeyError(spec)  # draws nothing: the adapter says the figure can no longer be made
 
 
 def build_fake_engine(knowledge_dir: Path, intents_dir: Path, previous: Any = None) -> FakeEngine:
