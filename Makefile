@@ -24,8 +24,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## check: validate the knowledge base (and its provenance when the seeds are present)
+## check: house rules (ruff, mypy), then validate the knowledge base (and its provenance when the seeds are present)
 check: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m bot kb check
 	@if [ -d ../shared/seeds ]; then $(PY) -m bot kb check --docs ../shared/seeds; fi
 

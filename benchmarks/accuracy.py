@@ -23,7 +23,7 @@ FIGURES = ("accuracy", "oos_precision", "oos_recall")
 def committed(path: Path = REPO / "benchmarks" / "results.json") -> dict[str, dict[str, float]]:
     """Per set, the figures of the committed table ({} when it has none)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["results"]["accuracy"]["sets"]  # type: ignore[no-any-return]
+        return json.loads(path.read_text(encoding="utf-8"))["results"]["accuracy"]["sets"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

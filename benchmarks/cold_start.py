@@ -41,7 +41,8 @@ def measure(quick: bool = False) -> dict[str, Any]:
     runs = 3 if quick else 7
     cold = first_run()
     _run(FLOOR), _run(SUBJECT)
-    subject, floor = [], []
+    subject: list[float] = []
+    floor: list[float] = []
     for i in range(runs):
         pair = (FLOOR, SUBJECT) if i % 2 == 0 else (SUBJECT, FLOOR)  # alternate who goes first
         for args in pair:
@@ -49,4 +50,4 @@ def measure(quick: bool = False) -> dict[str, Any]:
     value, base = statistics.median(subject), statistics.median(floor)
     return {"value": value, "floor": base, "ratio": value / base, "unit": "s", "runs": runs,
             "all": subject, "floor_all": floor, "extra_s": value - base, "first_run": cold,
-            "pair_ratios": [s / f for s, f in zip(subject, floor)]}
+            "pair_ratios": [s / f for s, f in zip(subject, floor, strict=True)]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 import statistics
 import subprocess
@@ -62,7 +63,7 @@ def quiet() -> None:
     logging.getLogger().setLevel(logging.WARNING)
     # The bot's tokenizer module imports jieba its own way (without pkg_resources) and quiets it; importing
     # jieba here first would hide that saving from every measure.
-    import bot.understanding.tokenizer  # noqa: F401
+    importlib.import_module("bot.understanding.tokenizer")
 
 
 def bot_settings(token: str, data_dir: Path, **extra: Any) -> tuple[Any, dict[str, Any]]:
@@ -70,7 +71,7 @@ def bot_settings(token: str, data_dir: Path, **extra: Any) -> tuple[Any, dict[st
     from bot.config import Settings
 
     names = {f.name for f in dataclasses.fields(Settings)}
-    limits = {k: v for k, v in (("chat_rate", CHAT_RATE), ("global_rate", GLOBAL_RATE)) if k in names}
+    limits: dict[str, Any] = {k: v for k, v in (("chat_rate", CHAT_RATE), ("global_rate", GLOBAL_RATE)) if k in names}
     return Settings(token=token, data_dir=data_dir, **limits, **extra), limits
 
 

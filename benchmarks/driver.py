@@ -68,9 +68,9 @@ async def stream(api: FakeBotApi, count: int, interval: float, first_chat: int, 
     reloads: list[list[float]] = []  # [pushed at, answered at]
     ok = 0
 
-    def reload() -> None:
+    def reload(admin: int) -> None:
         reloads.append([time.time(), 0.0])
-        api.push_text(admin, admin, "/reload")  # type: ignore[arg-type]
+        api.push_text(admin, admin, "/reload")
 
     def collect() -> None:
         nonlocal ok
@@ -80,12 +80,12 @@ async def stream(api: FakeBotApi, count: int, interval: float, first_chat: int, 
                 reloads[-1][1] = call.at
                 ok += "重新加载" in str(call.params.get("text", "")) and "失败" not in str(call.params.get("text", ""))
                 if len(pushed) < count:
-                    reload()
+                    reload(chat)
             elif chat in pushed and chat not in answered:
                 answered[chat] = call.at
 
     if admin is not None:
-        reload()
+        reload(admin)
     start = time.monotonic()
     for i, text in enumerate(texts):
         await asyncio.sleep(max(0.0, start + i * interval - time.monotonic()))

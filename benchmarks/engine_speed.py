@@ -19,7 +19,7 @@ FLOOR_LABEL = "jieba.lcut, same questions"
 def _time_each(call: Callable[[int, str], object], questions: list[str]) -> list[int]:
     """Nanoseconds of each ``call(i, text)``."""
     clock = time.perf_counter_ns
-    times = []
+    times: list[int] = []
     append = times.append
     for i, text in enumerate(questions):
         start = clock()
@@ -68,7 +68,8 @@ def _memo_off_pass(questions: list[str]) -> list[int]:
     eng = build()
     for owner in (eng.understanding, eng.understanding.matcher, eng.composer):
         for name, value in list(vars(owner).items()):
-            if isinstance(value, Memo) and name != "_choices":  # _choices: example lists per shortlist, not per question
+            # _choices: example lists per shortlist, not per question
+            if isinstance(value, Memo) and name != "_choices":
                 object.__setattr__(owner, name, _NoMemo())
     return _time_each(lambda i, t: eng.reply(f"s{i % SESSIONS}", t), questions)
 

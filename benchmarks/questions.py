@@ -18,7 +18,8 @@ PREFIXES = ("", "", "", "", "请问", "请问一下", "想问下", "你好，", 
 SUFFIXES = ("", "", "", "？", "?", "。", "？？", "啊", "呀", "呢")  # the particles only after a statement
 # Questions naming a product ({p}); {a} amount, {d} days, {o} overdue days, {m} months, {s} score, {r} day.
 ASKED = (
-    "{p}要芝麻分吗", "{p}借{a}用{d}天多少利息", "{p}逾期{o}天罚息多少", "{p}提前还款收费吗", "{p}借{a}分{m}期每月还多少",
+    "{p}要芝麻分吗", "{p}借{a}用{d}天多少利息", "{p}逾期{o}天罚息多少", "{p}提前还款收费吗",
+    "{p}借{a}分{m}期每月还多少",
     "我芝麻分{s}能用{p}吗", "{p}最高能借多少", "{p}怎么开通", "{p}日利率多少", "{p}和{q}有什么区别", "{p}审批要多久",
     "{p}借{a}第{r}天提前还要多少钱", "{p}怎么还款", "{p}额度怎么提高", "{p}安全吗", "{p}年化利率是多少",
     "{p}借了{a}，逾期{o}天要还多少", "{p}可以分几期", "{p}会上征信吗", "{p}放款要多久", "{p}借{a}一天利息多少",
@@ -33,7 +34,8 @@ GENERAL = (
 FOLLOW_UPS = ("那{p}呢", "如果借{a}呢", "{d}天呢", "借{a}呢", "分{m}期呢", "那{q}呢", "{m}个月呢", "逾期{o}天呢",
               "要是{a}呢")
 OFF_TOPIC = (
-    "今天天气怎么样", "{city}明天下雨吗", "推荐一部电影", "推荐一部{genre}电影", "写一首关于{season}的诗", "红烧肉怎么做",
+    "今天天气怎么样", "{city}明天下雨吗", "推荐一部电影", "推荐一部{genre}电影", "写一首关于{season}的诗",
+    "红烧肉怎么做",
     "股票明天会涨吗", "{city}有什么好吃的", "房贷利率是多少", "花呗怎么提额", "信用卡逾期{o}天怎么办",
 )
 SMALLTALK = ("你好", "谢谢", "你能做什么", "在吗", "好的", "谢谢你", "你是谁", "/help")
@@ -88,7 +90,8 @@ def _one(rng: random.Random) -> str:
         return _noise(rng)
     if category == "smalltalk":
         return rng.choice(SMALLTALK) + rng.choice(SUFFIXES[:4])
-    template = rng.choice({"asked": ASKED, "general": GENERAL, "follow_up": FOLLOW_UPS, "off_topic": OFF_TOPIC}[category])
+    templates = {"asked": ASKED, "general": GENERAL, "follow_up": FOLLOW_UPS, "off_topic": OFF_TOPIC}
+    template = rng.choice(templates[category])
     p, q = rng.sample(PRODUCTS, 2)
     text = template.format(p=p, q=q, a=_amount(rng), d=rng.randint(1, 365), o=rng.randint(1, 90),
                            m=rng.choice((3, 6, 9, 12, 18, 24, 36)), s=rng.randint(350, 950), r=rng.randint(1, 60),

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: import as the package ``benchmarks`` from the repo root
     sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from benchmarks import accuracy, cold_start, engine_speed, memory, reload, stack  # noqa: E402
+from benchmarks import accuracy, cold_start, engine_speed, memory, reload, stack  # noqa: E402  # needs the path above
 
 MEASURES: dict[str, ModuleType] = {"cold_start": cold_start, "engine": engine_speed, "telegram": stack,
                                    "memory": memory, "reload": reload, "accuracy": accuracy}
@@ -73,12 +73,14 @@ def rows(name: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
     op, target = r["target"]["op"], r["target"]["value"]
     verdict = _verdict(r["pass_main"])
     checks = {c["label"]: c for c in r.get("checks", [])}
+    out: list[tuple[str, ...]]
     if name == "accuracy":
         out = [("accuracy", r["summary"], "committed" if r["committed"] else "(none committed)",
                 f"{r['ratio']:.3f}x", f"{op} {target}x", verdict)]
         for set_name, f in r["sets"].items():
             before = r["committed"].get(set_name, {})
-            was = f"{before['accuracy']:.1%} / {before['oos_precision']:.1%} / {before['oos_recall']:.1%}" if before else "-"
+            was = (f"{before['accuracy']:.1%} / {before['oos_precision']:.1%} / {before['oos_recall']:.1%}"
+                   if before else "-")
             out.append((f"  {set_name} ({f['questions']} q)",
                         f"{f['accuracy']:.1%} / {f['oos_precision']:.1%} / {f['oos_recall']:.1%}", was,
                         "acc / oos P / oos R", "(info)", ""))
@@ -93,7 +95,8 @@ def rows(name: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
         out.append(("  reply during /reload", _lat(during), f"{during['n']} replies",
                     f"{r['reloads_ok']}/{r['reloads']} reloads ok", "(info)", ""))
         if check := checks.get("p99 during / without reload"):
-            out.append(("  p99 during ÷ without", f"{during['p99']:.0f} ms", f"{r['reply_ms_without_reload']['p99']:.0f} ms",
+            out.append(("  p99 during ÷ without", f"{during['p99']:.0f} ms",
+                        f"{r['reply_ms_without_reload']['p99']:.0f} ms",
                         f"{check['value']:.2f}x", f"{check['op']} {check['target']}x", _verdict(check["pass"])))
         out.append(("  /reload via Telegram", _lat(r["reload_via_telegram_s"], "s"),
                     "jieba reloaded" if r["jieba_reloaded"] else "jieba not reloaded", "", "(info)", ""))
@@ -125,9 +128,11 @@ def rows(name: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
                     f"{r['ratio_vs_echo_sequential']:.2f}x", "(info)", ""))
         cpu_ms = r["cpu_ms_per_update"]
         out.append(("  CPU per update: bot", f"{cpu_ms['bot']:.2f} ms", f"echo {cpu_ms['echo_concurrent']:.2f} ms",
-                    f"{cpu_ms['bot'] / cpu_ms['echo_concurrent']:.2f}x", f"(info; echo 1 at a time {cpu_ms['echo']:.2f} ms)", ""))
+                    f"{cpu_ms['bot'] / cpu_ms['echo_concurrent']:.2f}x",
+                    f"(info; echo 1 at a time {cpu_ms['echo']:.2f} ms)", ""))
         cpu = r["best"]
-        out.append(("  CPU: bot / echo", f"{cpu['bot']['client_cpu_share']:.0%} / {cpu['echo']['client_cpu_share']:.0%}",
+        out.append(("  CPU: bot / echo",
+                    f"{cpu['bot']['client_cpu_share']:.0%} / {cpu['echo']['client_cpu_share']:.0%}",
                     f"server {cpu['bot']['server_cpu_share']:.0%} / {cpu['echo']['server_cpu_share']:.0%}",
                     "", "(info)", ""))
     return out
@@ -138,7 +143,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for name, result in results.items():
         lines += rows(name, result)
     widths = [max(len(line[i]) for line in lines) for i in range(6)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(MEASURES), help="comma-separated subset of: " + ", ".join(MEASURES))
     parser.add_argument("--quick", action="store_true", help="small runs: a smoke test, not for reporting")
     parser.add_argument("--update", action="store_true",
-                        help=f"also write the committed table {COMMITTED.relative_to(HERE.parent)} (make bench UPDATE=1)")
+                        help=f"also write the committed table {COMMITTED.relative_to(HERE.parent)} "
+                             "(make bench UPDATE=1)")
     parser.add_argument("--out", type=Path, default=LOCAL, help="where to write the JSON results (default: untracked)")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]

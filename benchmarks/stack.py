@@ -34,7 +34,7 @@ class Driver:
         line = await self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the load driver exited (code {await self.process.wait()})")
-        return json.loads(line)  # type: ignore[no-any-return]
+        return json.loads(line)
 
 
 @asynccontextmanager
@@ -75,17 +75,20 @@ async def running(kind: str, api: Driver, engine: Any = None, admin: int | None 
                 async with bot:
                     await set_command_menus(bot)  # post_init only runs under run_polling
                     await bot.start()
-                    await bot.updater.start_polling(poll_interval=0, timeout=5,  # type: ignore[union-attr]
-                                                    allowed_updates=Update.ALL_TYPES)
+                    updater = bot.updater
+                    assert updater is not None  # built with an updater (ApplicationBuilder's default)
+                    await updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
                     try:
                         yield bot
                     finally:
-                        await bot.updater.stop()  # type: ignore[union-attr]
+                        await updater.stop()
                         await bot.stop()
         return
 
     async def echo(update: Update, context: Any) -> None:
-        await update.message.reply_text(update.message.text)  # type: ignore[union-attr]
+        message = update.message
+        assert message is not None and message.text is not None  # registered for text messages only
+        await message.reply_text(message.text)
 
     builder = ApplicationBuilder().token(TOKEN).base_url(api.base_url)
     if kind == "echo_concurrent":
@@ -94,11 +97,13 @@ async def running(kind: str, api: Driver, engine: Any = None, admin: int | None 
     app.add_handler(MessageHandler(filters.TEXT, echo))
     async with app:
         await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)  # type: ignore[union-attr]
+        updater = app.updater
+        assert updater is not None  # built with an updater (ApplicationBuilder's default)
+        await updater.start_polling(poll_interval=0, timeout=5, allowed_updates=Update.ALL_TYPES)
         try:
             yield app
         finally:
-            await app.updater.stop()  # type: ignore[union-attr]
+            await updater.stop()
             await app.stop()
 
 
@@ -136,8 +141,10 @@ def measure(quick: bool = False) -> dict[str, Any]:
     # the floor is the echo bot at the bot's concurrency (the target); the sequential echo bot is shown too
     value, floor = best["bot"]["updates_per_s"], best["echo_concurrent"]["updates_per_s"]
     bound = [kind for kind, r in best.items() if r["server_cpu_share"] >= SERVER_BOUND]
-    note = (f"send limits set high for the bot ({', '.join(f'{k}={v:g}' for k, v in limits.items()) or 'no such Settings fields'}"
-            f"); the echo bot has none. The fake server runs in its own process (benchmarks/driver.py): {'it was the bottleneck for ' + ', '.join(bound) if bound else 'not the bottleneck'}"
+    set_high = ", ".join(f"{k}={v:g}" for k, v in limits.items()) or "no such Settings fields"
+    bottleneck = "it was the bottleneck for " + ", ".join(bound) if bound else "not the bottleneck"
+    note = (f"send limits set high for the bot ({set_high}); the echo bot has none. "
+            f"The fake server runs in its own process (benchmarks/driver.py): {bottleneck}"
             f" (server CPU {best['bot']['server_cpu_share']:.0%} during the bot's run, "
             f"{best['echo']['server_cpu_share']:.0%} during the echo bot's; the bot process used "
             f"{best['bot']['client_cpu_share']:.0%} of a core, the echo bot {best['echo']['client_cpu_share']:.0%}).")

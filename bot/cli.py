@@ -24,16 +24,14 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     knowledge_dir, intents_dir = _dirs(args)
     problems: list[str] = []
     kb = intents = None
-    for loader, directory in ((load_knowledge, knowledge_dir), (load_intents, intents_dir)):
-        try:
-            result = loader(directory)
-        except KnowledgeError as exc:
-            problems.extend(exc.problems)
-            continue
-        if loader is load_knowledge:
-            kb = result
-        else:
-            intents = result
+    try:
+        kb = load_knowledge(knowledge_dir)
+    except KnowledgeError as exc:
+        problems.extend(exc.problems)
+    try:
+        intents = load_intents(intents_dir)
+    except KnowledgeError as exc:
+        problems.extend(exc.problems)
     if kb is not None and args.docs:
         problems.extend(check_provenance(kb, Path(args.docs), knowledge_dir))
     if problems:
@@ -95,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_engine_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from . import commands
 
     commands.register(sub)

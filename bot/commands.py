@@ -5,9 +5,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .reply import Reply
 
 
-def _engine(args: argparse.Namespace):
+def _engine(args: argparse.Namespace) -> Engine:
     from .engine import build_engine
 
     return build_engine(Path(args.knowledge), Path(args.intents))
@@ -43,7 +48,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text(reply, full: bool) -> str:
+def _text(reply: Reply, full: bool) -> str:
     return reply.full if full else reply.text
 
 
@@ -95,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(settings, webhook)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add run / chat / ask / eval to the parser."""
     run = sub.add_parser("run", help="start the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else console chat)")
     run.add_argument("--webhook", metavar="URL", help="webhook mode: the public HTTPS URL Telegram posts to")

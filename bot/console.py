@@ -2,6 +2,7 @@
 "详细" shows the full version of the last answer, "图" / "明细" write its chart (PNG) or schedule (CSV) to a file."""
 from __future__ import annotations
 
+import importlib
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +27,7 @@ def output_dir() -> Path:
 def chat(engine: Engine, intro: str | None = None, session: str = "console") -> int:
     """Loop until EOF, /quit or Ctrl-C."""
     try:
-        import readline  # noqa: F401 - line editing and history for input()
+        importlib.import_module("readline")  # line editing and history for input()
     except ImportError:  # pragma: no cover - not on every platform
         pass
     if intro:

@@ -138,8 +138,9 @@ class Report:
             "",
             f"questions: {len(self.outcomes)} ({len(self._of('answer'))} answerable, {len(self._of('uncovered'))} "
             f"uncovered topics, {n_none} out of scope)",
-            f"answerable accuracy: {self.answerable_accuracy:.1%}   uncovered topics named: {self.uncovered_accuracy:.1%}"
-            f"   all in scope: {self.accuracy:.1%}   intent only: {self.intent_accuracy:.1%}",
+            f"answerable accuracy: {self.answerable_accuracy:.1%}   "
+            f"uncovered topics named: {self.uncovered_accuracy:.1%}   "
+            f"all in scope: {self.accuracy:.1%}   intent only: {self.intent_accuracy:.1%}",
             f"confidently wrong: {self.confidently_wrong:.1%} of all questions",
             f"out-of-scope precision: {self.oos_precision:.1%}   recall: {self.oos_recall:.1%}",
             f"not near-copies of an example (ratio < {NEAR_COPY:.0f}): {_share(o.correct for o in fresh):.1%} of "
@@ -188,7 +189,8 @@ def evaluate(engine: Engine, cases: list[dict[str, Any]]) -> Report:
         if expected and spec is None:
             raise ValueError(f"case {case['id']}: unknown intent {expected!r}")
         report.outcomes.append(Outcome(
-            case["text"], expected, ("answer" if spec.kind == "smalltalk" else spec.kind) if spec else "none", tuple(case.get("products", [])),
+            case["text"], expected, ("answer" if spec.kind == "smalltalk" else spec.kind) if spec else "none",
+            tuple(case.get("products", [])),
             reply.intent, reply.kind, reply.products, elapsed, tuple(case.get("also", [])), reply.also,
             follow_up, engine.understanding.nearest_example(case["text"])[1]))
     return report

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 from . import calc
 from .text import display
@@ -70,7 +70,7 @@ class CostSpec:
         return f"用{self.term}天" if self.kind == "d" else f"分{self.term}期（等额本息）"
 
 
-Spec = Union[PlanSpec, CostSpec]
+Spec = PlanSpec | CostSpec
 
 
 def decode(spec: str) -> Spec:
@@ -80,7 +80,8 @@ def decode(spec: str) -> Spec:
         if parts[0] == "i" and len(parts) == 6:
             return PlanSpec(parts[1], Decimal(parts[2]), int(parts[3]), METHODS[parts[4]], Decimal(parts[5]))
         if parts[0] == "c" and len(parts) == 5 and parts[1] in ("d", "e"):
-            return CostSpec(parts[1], Decimal(parts[2]), int(parts[3]), tuple(parts[4].split(".")))  # type: ignore[arg-type]
+            kind: Literal["d", "e"] = "d" if parts[1] == "d" else "e"
+            return CostSpec(kind, Decimal(parts[2]), int(parts[3]), tuple(parts[4].split(".")))
     except (ArithmeticError, KeyError, ValueError):
         pass
     raise ValueError(f"not a figure spec: {spec!r}")
@@ -137,14 +138,14 @@ class CostChart:
 
     @property
     def note(self) -> str:
-        fixed = [n for n, r in zip(self.names, self.rates) if len(r) == 1]
+        fixed = [n for n, r in zip(self.names, self.rates, strict=True) if len(r) == 1]
         return "、".join(fixed) + "为固定日利率（两根柱相同）" if fixed else ""
 
     def labels(self) -> list[str]:
         return [self.title, "利息（元）", "日利率下限", "日利率上限", self.note, *self.names]
 
 
-Chart = Union[PlanChart, CostChart]
+Chart = PlanChart | CostChart
 
 
 def rounded_rows(schedule: calc.Schedule) -> tuple[Row, ...]:
@@ -192,7 +193,7 @@ def caption(data: Chart) -> str:
                                                        if data.spec.method == "equal_instalment" else
                                                        f"首月{display.yuan(data.rows[0].payment)}元，逐月递减")
     parts = []
-    for name, costs in zip(data.names, data.costs):
+    for name, costs in zip(data.names, data.costs, strict=True):
         parts.append(f"{name} {'–'.join(display.yuan(c) for c in costs)}元")
     return data.title + "：" + "；".join(parts)
 

@@ -47,11 +47,6 @@ class Reply:
     figure: str | None = None
 
     @property
-    def understood(self) -> bool:
-        """True when the bot answered or asked back about a recognised intent."""
-        return self.intent is not None
-
-    @property
     def full(self) -> str:
         """The full version: ``detail`` when there is one, else ``text``."""
         return self.detail or self.text

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .inputs import MAX_QUESTION_CHARS
 from .privacy import mask_personal, owner_only
@@ -38,7 +39,6 @@ MAX_TEXT = MAX_QUESTION_CHARS  # a question is kept for review at most this long
 MAX_QUEUE = 10_000
 NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
 UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don't cover; intent = the topic
-REVIEW_KINDS = NOT_UNDERSTOOD_KINDS | {UNCOVERED}
 DISLIKED = "disliked"  # the kind of a review item that comes from a 👎
 RETENTION_DAYS = 90.0
 MAX_REVIEW_ITEMS = 5000  # the newest ones are grouped by /review
@@ -124,8 +124,8 @@ def review_worthy(reply: Reply) -> bool:
     return reply.kind == UNCOVERED or (reply.intent is None and reply.kind in NOT_UNDERSTOOD_KINDS)
 
 
-def _add(counts: Counts, recent: object, total: object) -> Counts:
-    return Counts(counts.last_24h + int(recent or 0), counts.total + int(total or 0))  # type: ignore[call-overload]
+def _add(counts: Counts, recent: int | None, total: int | None) -> Counts:
+    return Counts(counts.last_24h + int(recent or 0), counts.total + int(total or 0))
 
 
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
@@ -404,7 +404,7 @@ class StatsStore:
             log.warning("stats database %s disappeared; recreating it", self.path)
             self._prepare()
 
-    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
         if not self.enabled:
             return []
         for attempt in (1, 2):
@@ -457,8 +457,8 @@ class StatsStore:
                     stop = True
                 elif isinstance(item, _Flush):
                     markers.append(item)
-                else:
-                    rows.append(item)  # type: ignore[arg-type]
+                elif isinstance(item, tuple):  # a Row
+                    rows.append(item)
                 if stop or markers or len(rows) >= self._BATCH_ROWS:
                     break
                 item = following(deadline)

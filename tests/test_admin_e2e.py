@@ -9,9 +9,10 @@ import io
 import re
 import shutil
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ ADMIN, USER, OTHER = 1001, 2002, 3003
 
 @dataclass
 class Env(E2EEnv):
-    settings: Settings = None  # type: ignore[assignment]
+    settings: Settings
 
     async def press(self, chat_id: int, message: SentMessage, data: str) -> SentMessage:
         """Press a button under ``message``; the next message sent or edited in the chat."""
@@ -127,19 +128,19 @@ async def test_feedback_is_acknowledged_in_place_counted_once_and_shown_in_stats
     answer = await env.ask("微粒贷要芝麻分吗")
     labels = dict(answer.buttons)
     assert list(labels) == ["👍 有帮助", "👎 没帮助"]
-    assert all(len(data.encode()) <= 64 for data in labels.values())
+    assert all(data is not None and len(data.encode()) <= 64 for data in labels.values())
     assert not (await env.ask("今天天气怎么样呀")).buttons  # only factual answers carry them
 
-    env.api.push_callback(USER, USER, answer.message_id, labels["👎 没帮助"])
+    env.api.push_callback(USER, USER, answer.message_id, answer.button("👎 没帮助"))
     await wait_until(lambda: len(env.api.callback_answers) == 1)
     assert env.api.callback_answers[0]["text"] == "谢谢你的反馈！"
     await wait_until(lambda: buttons_of(env.api, USER, answer.message_id) == [("已反馈：👎 没帮助", "f|x")])
-    env.api.push_callback(USER, USER, answer.message_id, labels["👎 没帮助"])  # pressed again (a stale copy)
+    env.api.push_callback(USER, USER, answer.message_id, answer.button("👎 没帮助"))  # pressed again (a stale copy)
     await wait_until(lambda: len(env.api.callback_answers) == 2)
     assert env.api.callback_answers[1]["text"] == "你已经评价过这条回答了。"
 
     other = await env.ask("微粒贷要芝麻分吗", OTHER)
-    env.api.push_callback(OTHER, OTHER, other.message_id, dict(other.buttons)["👍 有帮助"])
+    env.api.push_callback(OTHER, OTHER, other.message_id, other.button("👍 有帮助"))
     await wait_until(lambda: len(env.api.callback_answers) == 3)
     stats = (await env.ask("/stats", ADMIN)).plain
     assert "• 芝麻分要求：2 / 2，👍 1 / 1，👎 1 / 1，有帮助 50% / 50%" in stats
@@ -147,7 +148,8 @@ async def test_feedback_is_acknowledged_in_place_counted_once_and_shown_in_stats
 
 
 async def test_questions_kept_for_review_are_masked_and_owner_only(env: Env) -> None:
-    await env.ask("我手机13812345678，身份证110101199003071234，卡号6222 0212 3456 7890，邮箱zhang.san@qq.com，帮我查下")
+    await env.ask("我手机13812345678，身份证110101199003071234，卡号6222 0212 3456 7890，"
+                  "邮箱zhang.san@qq.com，帮我查下")
     listed = (await env.ask("/unanswered", ADMIN)).plain
     assert "[手机号]" in listed and "[身份证号]" in listed and "[银行卡号]" in listed and "[邮箱]" in listed
     for secret in ("13812345678", "110101199003071234", "7890", "zhang.san"):
@@ -161,7 +163,7 @@ async def test_questions_kept_for_review_are_masked_and_owner_only(env: Env) -> 
         assert b"13812345678" not in path.read_bytes()
 
 
-async def wait_until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition never became true"
@@ -178,7 +180,8 @@ async def test_reload_checks_figures_against_the_documents_when_they_are_configu
                         encoding="utf-8")
         refused = (await env.ask("/reload", ADMIN)).plain
         assert refused.startswith("重新加载失败，继续使用原来的知识库。")
-        assert "knowledge/we2000.yaml: facts[" in refused and "(we2000.max_amount.d000): value.yuan: 数字 3000 在" in refused
+        assert "knowledge/we2000.yaml: facts[" in refused
+        assert "(we2000.max_amount.d000): value.yuan: 数字 3000 在" in refused
         assert "第二节中找不到" in refused
         answer = (await env.ask("WE2000最高能借多少")).plain
         assert "2000元" in answer and "3000" not in answer
@@ -188,7 +191,8 @@ async def test_reload_reports_keywords_and_examples_that_cannot_work(env: Env) -
     path = env.settings.intents_dir / "costs.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("keywords: [最高额度, ", "keywords: [\"😀\", 最高额度, ", 1)
-    text = text.replace("      - \"{product}最高额度多少\"\n", "      - \"{product}最高额度多少\"\n      - \"你好\"\n", 1)
+    example = "      - \"{product}最高额度多少\"\n"
+    text = text.replace(example, example + "      - \"你好\"\n", 1)
     path.write_text(text, encoding="utf-8")
     report = (await env.ask("/reload", ADMIN)).plain
     assert report.startswith("知识库已重新加载") and "intent:max_amount" in report
@@ -216,7 +220,7 @@ async def review_groups(env: Env, count: int) -> list[SentMessage]:
 async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env: Env) -> None:
     wrong = await env.ask(MISREAD)
     assert not is_max_amount(wrong.plain)
-    env.api.push_callback(USER, USER, wrong.message_id, dict(wrong.buttons)["👎 没帮助"])
+    env.api.push_callback(USER, USER, wrong.message_id, wrong.button("👎 没帮助"))
     await wait_until(lambda: len(env.api.callback_answers) == 1)
     for text in ("能给到几位数", "能给到几位数呢", "能给到几位数"):
         await env.ask(text, OTHER)
@@ -226,7 +230,7 @@ async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env:
     assert first.plain.startswith("1. 共 3 次（未理解 3）") and "例：“能给到几位数”" in first.plain
     assert second.plain.startswith("2. 共 1 次（👎 1）") and f"例：“{MISREAD}”" in second.plain
     assert "最接近的意图：" in second.plain
-    learn = dict(second.buttons)["加为〈最高额度〉的例句"]
+    learn = second.button("加为〈最高额度〉的例句")
     assert len(learn.encode()) <= 64 and ("忽略", learn.replace("|l|", "|i|").rsplit("|", 1)[0]) in second.buttons
 
     env.api.push_callback(OTHER, OTHER, second.message_id, learn)  # a non-admin's press does nothing
@@ -244,7 +248,7 @@ async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env:
     assert is_max_amount((await env.ask("借呗批下来顶多多少")).plain.replace("30万", "20万"))
 
     [(undo_label, undo)] = report.buttons
-    assert undo_label == "撤销"
+    assert undo_label == "撤销" and undo is not None
     undone = await env.press(ADMIN, report, undo)
     while not undone.plain.startswith("已恢复到版本"):  # the edit that took the 撤销 button away comes first
         undone = (await env.api.wait_for_sent(ADMIN, len(env.api.sent(ADMIN)) + 1))[-1]
@@ -255,26 +259,28 @@ async def test_a_disliked_answer_is_reviewed_learned_undone_and_rolled_back(env:
     assert any(MISREAD in group.plain for group in again)
 
     versions = (await env.ask("/versions", ADMIN)).plain
-    learned_version = re.search(r"• 版本 (\d+)[^\n]*\n  新增例句：〈最高额度〉", versions).group(1)  # type: ignore[union-attr]
+    found = re.search(r"• 版本 (\d+)[^\n]*\n  新增例句：〈最高额度〉", versions)
+    assert found is not None
+    learned_version = found.group(1)
     restored = (await env.ask(f"/rollback {learned_version}", ADMIN)).plain
     assert restored.startswith(f"已恢复到版本 {learned_version}") and f"examples：新增 {MISREAD}" in restored
     assert is_max_amount((await env.ask(MISREAD)).plain)
 
     for group in await review_groups(env, 2):  # the undone group came back; 忽略 both
-        ignored = await env.press(ADMIN, group, dict(group.buttons)["忽略"])
+        ignored = await env.press(ADMIN, group, group.button("忽略"))
         assert ignored.method == "editMessageText" and ignored.plain.endswith("→ 已忽略") and ignored.buttons == []
     assert (await env.ask("/review", ADMIN)).plain == "现在没有需要处理的问题。"
 
 
 # ---------------------------------------------------------------- files in and out
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 async def upload(env: Env, chat_id: int, name: str, content: bytes, caption: str | None = None,
-                 **kw: object) -> SentMessage:
+                 **kw: Any) -> SentMessage:
     before = len(env.api.sent(chat_id))
-    env.api.push_document(chat_id, chat_id, name, content, caption=caption, **kw)  # type: ignore[arg-type]
+    env.api.push_document(chat_id, chat_id, name, content, caption=caption, **kw)
     return (await env.api.wait_for_sent(chat_id, before + 1, timeout=30))[before]
 
 

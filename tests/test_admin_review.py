@@ -12,8 +12,9 @@ def item(text: str, kind: str = "not_understood", intent: str | None = None) -> 
 
 
 def test_similar_questions_form_one_group_most_frequent_first() -> None:
-    items = [item("天花板是多少"), item("天花板是多少呢？"), item("天花板是多少"), item("每月几号还款", "uncovered", "repay_date"),
-             item("微粒贷顶格能批多少", "disliked", "approval_time"), item("今天天气怎么样")]
+    items = [item("天花板是多少"), item("天花板是多少呢？"), item("天花板是多少"),
+             item("每月几号还款", "uncovered", "repay_date"), item("微粒贷顶格能批多少", "disliked", "approval_time"),
+             item("今天天气怎么样")]
     groups = group_items(items, reviewed={"今天天气怎么样"})
     assert [g.count for g in groups] == [3, 1, 1]
     first = groups[0]

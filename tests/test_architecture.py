@@ -72,7 +72,7 @@ def test_the_import_checker_sees_a_back_reference(tmp_path: Path) -> None:
     bad = BOT / "knowledge" / "_probe_bad_import.py"
     bad.write_text("from ..understanding.parser import Parse\n", encoding="utf-8")
     try:
-        with pytest.raises(AssertionError, match="bot.knowledge._probe_bad_import imports bot.understanding"):
+        with pytest.raises(AssertionError, match=r"bot\.knowledge\._probe_bad_import imports bot\.understanding"):
             test_layers_import_downwards_only()
     finally:
         bad.unlink()

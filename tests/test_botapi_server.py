@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter
 
 from tests.botkit.botapi import FakeBotApi
 from tests.botkit.tghtml import HtmlError, parse_html
@@ -106,7 +106,7 @@ async def test_callback_data_over_64_bytes_is_refused(api: FakeBotApi) -> None:
         ok = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="a" * 64)]])
         await bot.send_message(1, "ok", reply_markup=ok)
         too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="贷" * 22)]])  # 66 bytes
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await bot.send_message(1, "no", reply_markup=too_long)
     assert [s.plain for s in api.sent()] == ["ok"]
 
@@ -125,7 +125,7 @@ async def test_injected_429_has_telegrams_shape(api: FakeBotApi, http: aiohttp.C
             await bot.send_message(1, "x")
         assert "retry in 2" in str(caught.value).lower()
         api.fail_next("getMe", status=500)
-        with pytest.raises(Exception):
+        with pytest.raises(NetworkError):
             await bot.get_me()
 
 
@@ -191,14 +191,14 @@ async def test_edit_and_callback_answers(api: FakeBotApi) -> None:
     async with Bot(TOKEN, base_url=api.base_url) as bot:
         message = await bot.send_message(7, "旧")
         edited = await bot.edit_message_text("新", chat_id=7, message_id=message.message_id)
-        assert edited.text == "新"
-        with pytest.raises(BadRequest, match="(?i)not modified"):
+        assert isinstance(edited, Message) and edited.text == "新"
+        with pytest.raises(BadRequest, match=r"(?i)not modified"):
             await bot.edit_message_text("新", chat_id=7, message_id=message.message_id)
-        with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+        with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
             await bot.edit_message_text("x", chat_id=7, message_id=9999)
         query_id = api.push_callback(7, 7, message.message_id, "a|x|-")
         assert await bot.answer_callback_query(query_id, text="好的")
-        with pytest.raises(BadRequest, match="(?i)query id is invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)query id is invalid"):
             await bot.answer_callback_query(query_id)
         await bot.send_chat_action(7, "typing")
         assert await bot.close() and await bot.log_out()
@@ -238,7 +238,7 @@ async def test_webhook_delivery_with_secret_and_conflict(api: FakeBotApi, http: 
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     try:
         async with Bot(TOKEN, base_url=api.base_url) as bot:
             await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret")
@@ -279,8 +279,9 @@ async def test_test_routes_inject_and_list(api: FakeBotApi, http: aiohttp.Client
 def test_cli_serves_until_interrupted(stop_signal: int) -> None:
     process = subprocess.Popen([sys.executable, "-m", "tests.botkit.botapi", "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=REPO)
+    assert process.stdout is not None and process.stderr is not None
     try:
-        first = process.stdout.readline()  # type: ignore[union-attr]
+        first = process.stdout.readline()
         assert first.startswith("Fake Telegram Bot API on http://127.0.0.1:")
         url = first.split()[-1]
         import urllib.request
@@ -289,7 +290,7 @@ def test_cli_serves_until_interrupted(stop_signal: int) -> None:
     finally:
         process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
-    assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+    assert "Traceback" not in process.stderr.read()
 
 
 # ---------------------------------------------------------------- the HTML parser itself

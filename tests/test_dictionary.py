@@ -16,8 +16,8 @@ DATA = Path(__file__).resolve().parent / "data"
 def _questions() -> list[str]:
     texts = [json.loads(line)["text"] for name in ("dev.jsonl", "holdout.jsonl")
              for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    return texts + ["今天天气怎么样", "啊啊啊啊", "借呗借一万五用30天多少利息", "微粒貸和借唄哪個好", "ＷＥ２０００提前还款",
-                    "中华人民共和国的首都是北京", "我想借5k用两个月", "🙂🙂", "abc def 123"]
+    return [*texts, "今天天气怎么样", "啊啊啊啊", "借呗借一万五用30天多少利息", "微粒貸和借唄哪個好",
+            "ＷＥ２０００提前还款", "中华人民共和国的首都是北京", "我想借5k用两个月", "🙂🙂", "abc def 123"]
 
 
 def test_segments_exactly_as_the_dictionary_in_memory() -> None:
@@ -106,7 +106,7 @@ def test_a_word_added_after_segmenting_a_text_changes_its_segments() -> None:
     assert tokenizer.tokens("蚂蚁微粒贷要芝麻分吗")[0] == "蚂蚁微粒贷"  # not the segments remembered before
 
 
-def test_saved_segmentations_give_the_same_engine(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_saved_segmentations_give_the_same_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second start reads the examples' segmentations saved by the first: same matching forms, same replies."""
     from bot.engine import build_engine
     from bot.understanding.tokenizer import Tokenizer

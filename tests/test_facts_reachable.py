@@ -12,13 +12,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from tests.conftest import KNOWLEDGE, fresh_engine
 
 from bot.engine import Engine
 from bot.knowledge import load_knowledge
 from bot.knowledge.labels import format_value
 from bot.knowledge.models import Fact
 from bot.reply import Reply
+from tests.conftest import KNOWLEDGE, fresh_engine
 
 FACTS_SET = Path(__file__).parent / "data" / "facts.jsonl"
 QUESTIONS_PER_FACT = 3

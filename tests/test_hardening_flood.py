@@ -63,7 +63,8 @@ def sends_to(api: FakeBotApi, chat_id: int) -> list[ApiCall]:
 async def ask_calm_chats(api: FakeBotApi, wave: int) -> dict[int, list[float]]:
     """B asks a question and a follow-up that needs its context, C asks two questions; latency per reply."""
     asked: dict[int, tuple[float, int]] = {}
-    for chat_id, texts in ((CALM_B, ("微粒贷要芝麻分吗", "那借呗呢")), (CALM_C, ("借呗最高能借多少", "WE2000的利率是多少"))):
+    for chat_id, texts in ((CALM_B, ("微粒贷要芝麻分吗", "那借呗呢")),
+                           (CALM_C, ("借呗最高能借多少", "WE2000的利率是多少"))):
         asked[chat_id] = (time.time(), len(api.sent(chat_id)))
         for text in texts:
             api.push_text(chat_id, chat_id, text)

@@ -62,7 +62,7 @@ async def test_a_damaged_data_file_is_recreated_with_a_warning(tmp_path: Path, d
         db.unlink()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="bot.stats"):
-        report, missed, answers = await session(tmp_path, ["借呗最高能借多少"])
+        report, _missed, answers = await session(tmp_path, ["借呗最高能借多少"])
     assert any(r.levelno == logging.WARNING and DB_NAME in r.getMessage() for r in caplog.records), caplog.text
     assert "借呗" in answers[0] and "来源：" in answers[0]  # the bot kept answering
     assert "已回答：1 / 1" in report and "未理解：0 / 0" in report  # counted afresh in the new file

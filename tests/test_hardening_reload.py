@@ -19,14 +19,15 @@ REPO = Path(__file__).resolve().parent.parent
 ADMIN = 1001
 CHATS = [5000 + i for i in range(50)]
 RELOADS = 20
-QUESTIONS = ["微粒贷要芝麻分吗", "借呗日利率多少", "WE2000提前还款收费吗", "微粒贷最高能借多少", "借呗逾期{n}天罚息多少",
-             "微粒贷借{n}00元30天利息多少", "WE2000要芝麻分吗", "借呗最高能借多少"]
+QUESTIONS = ["微粒贷要芝麻分吗", "借呗日利率多少", "WE2000提前还款收费吗", "微粒贷最高能借多少",
+             "借呗逾期{n}天罚息多少", "微粒贷借{n}00元30天利息多少", "WE2000要芝麻分吗", "借呗最高能借多少"]
 TITLE = "《微信芝麻信用怎么贷款》"
 MARKER = re.compile(r"《微信芝麻信用怎么贷款(?:·v(\d+))?》")
 # Each broken reload breaks one file in another way; the reply must name the file.
 BROKEN = [
     ("jiebei.yaml", lambda t: t.replace("facts:\n", "facts:\n  - id: [broken\n", 1), "YAML"),
-    ("jiebei.yaml", lambda t: t.replace("    topic: platform\n", "    topic: platform\n    colour: red\n", 1), "colour"),
+    ("jiebei.yaml", lambda t: t.replace("    topic: platform\n", "    topic: platform\n    colour: red\n", 1),
+     "colour"),
     ("jiebei.yaml", lambda t: t.replace("    source: {doc: d000, section: 二}\n", "", 1), "source"),
     ("jiebei.yaml", lambda t: t.replace("min_percent: 5.47", "min_percent: 五点四七", 1), "min_percent"),
     ("products.yaml", lambda t: t.replace("aliases: [借呗, 借唄", "aliases: [微粒贷, 借呗, 借唄", 1), "微粒贷"),
@@ -93,7 +94,7 @@ async def test_reloads_under_load_lose_nothing_and_never_mix_knowledge_bases(tmp
     for chat in CHATS:
         replies = api.sent(chat)[: asked[chat]]
         assert len(api.sent(chat)) == asked[chat] + (chat == last)  # none lost, none answered twice
-        seen = []
+        seen: list[int] = []
         for reply in replies:
             assert SORRY not in reply.plain and "出了点问题" not in reply.plain
             found = versions(reply.plain)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.models import Money, MoneyRange, Rate
 from bot.knowledge.provenance import check_provenance, split_sections
 from bot.understanding.intents import load_intents
 from tests.conftest import INTENTS, KNOWLEDGE, REPO, SEEDS
@@ -30,9 +31,11 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 def test_shipped_knowledge_loads_with_typed_exact_figures() -> None:
     kb = load_knowledge(KNOWLEDGE)
-    daily = kb.find("we2000", "daily_rate")[0]
-    assert daily.value.percent == Decimal("0.05") and isinstance(daily.value.percent, Decimal)
-    assert kb.find("jiebei", "max_amount")[0].value.yuan == Decimal(300000)
+    daily = kb.find("we2000", "daily_rate")[0].value
+    assert isinstance(daily, Rate)
+    assert daily.percent == Decimal("0.05") and isinstance(daily.percent, Decimal)
+    top = kb.find("jiebei", "max_amount")[0].value
+    assert isinstance(top, Money) and top.yuan == Decimal(300000)
     assert {p.id for p in kb.loan_products} == {"weilidai", "jiebei", "we2000"}
 
 
@@ -40,6 +43,7 @@ def test_conflicting_values_are_kept_side_by_side_with_their_sources() -> None:
     kb = load_knowledge(KNOWLEDGE)
     top = kb.find("weilidai", "max_amount")[0]
     tier = kb.fact("weilidai.entry_tier.core.d003")
+    assert isinstance(top.value, Money) and isinstance(tier.value, MoneyRange)
     assert (top.value.yuan, tier.value.max_yuan) == (Decimal(200000), Decimal(300000))
     assert top.source.doc != tier.source.doc
     kinds = {c.id: c.kind for c in kb.conflicts_for([top])}
@@ -96,11 +100,11 @@ def test_sections_split_on_numbered_headings() -> None:
 
 BAD_CASES = [
     pytest.param("weilidai.yaml", "    topic: max_amount\n    value: {type: money, yuan: 200000}",
-                 "    topic: max_amount\n    value: {type: money, yuan: 200000\n", ["weilidai.yaml", "YAML格式错误", "行"],
-                 id="malformed-yaml"),
+                 "    topic: max_amount\n    value: {type: money, yuan: 200000\n",
+                 ["weilidai.yaml", "YAML格式错误", "行"], id="malformed-yaml"),
     pytest.param("jiebei.yaml", "  - id: jiebei.max_amount.d000\n    product: jiebei",
-                 "  - id: jiebei.max_amount.d000\n    product: huabei", ["jiebei.yaml", "jiebei.max_amount.d000", "未知产品", "huabei"],
-                 id="unknown-product"),
+                 "  - id: jiebei.max_amount.d000\n    product: huabei",
+                 ["jiebei.yaml", "jiebei.max_amount.d000", "未知产品", "huabei"], id="unknown-product"),
     pytest.param("we2000.yaml", "    text: 最高额度2000元\n    source: {doc: d000, section: 二}\n",
                  "    text: 最高额度2000元\n", ["we2000.yaml", "we2000.max_amount.d000", "source", "缺少必填字段"],
                  id="fact-without-source"),
@@ -113,7 +117,8 @@ BAD_CASES = [
                  ["products.yaml", "we2000", "别名", "微利贷", "重复"], id="duplicate-alias"),
     pytest.param("weilidai.yaml", "    topic: max_amount\n", "    topic: max_amount\n    colour: red\n",
                  ["weilidai.yaml", "weilidai.max_amount.d000", "colour", "未知字段"], id="unknown-field"),
-    pytest.param("weilidai.yaml", "section: 二}\n  - id: weilidai.zhima.d000", "section: 九}\n  - id: weilidai.zhima.d000",
+    pytest.param("weilidai.yaml", "section: 二}\n  - id: weilidai.zhima.d000",
+                 "section: 九}\n  - id: weilidai.zhima.d000",
                  ["weilidai.platform.d000", "没有 '九' 这一节"], id="unknown-section"),
     pytest.param("conflicts.yaml", "basis: 360", "basis: 365", ["conflicts.yaml", "weilidai_day_basis", "365"],
                  id="day-basis-arithmetic"),

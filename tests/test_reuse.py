@@ -4,15 +4,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.conftest import INTENTS, KNOWLEDGE
-
-from bot.engine import build_engine
+from bot.engine import Engine, build_engine
 from bot.understanding.tokenizer import prune_segments
+from tests.conftest import INTENTS, KNOWLEDGE
 
 QUESTIONS = ("微粒贷要芝麻分吗", "借呗借2万用30天多少利息", "那微粒贷呢", "今天天气怎么样", "WE2000提前还款收费吗")
 
 
-def _replies(engine, session: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _replies(engine: Engine, session: str) -> list[str]:
     return [engine.reply(session, q).text for q in QUESTIONS]
 
 

@@ -145,7 +145,7 @@ def test_record_never_raises(tmp_path: Path) -> None:
     store.close()
 
 
-UNCOVERED = Reply("资料没有写还款日", kind="uncovered", intent="repay_date")  # type: ignore[arg-type]
+UNCOVERED = Reply("资料没有写还款日", kind="uncovered", intent="repay_date")
 
 
 def test_uncovered_topics_are_counted_apart_and_kept_for_review(tmp_path: Path) -> None:
@@ -165,7 +165,9 @@ def test_feedback_once_per_user_and_answer_with_helpful_rate(tmp_path: Path) -> 
         assert not store.add_feedback(1, "aaaa0001", "rates", 1, None)  # the same user and answer: ignored
         clock.now += 2 * DAY
         assert store.add_feedback(2, "aaaa0001", "rates", 1, None)
-        votes = store.summary().votes["rates"]  # type: ignore[index]
+        summary = store.summary()
+        assert summary.votes is not None
+        votes = summary.votes["rates"]
         assert (votes.up.last_24h, votes.up.total, votes.down.last_24h, votes.down.total) == (1, 1, 0, 1)
         assert votes.helpful == ("100%", "50%")
         [disliked] = store.review_items()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.reply import Reply
-from bot.stats import StatsStore
+from bot.stats import Row, StatsStore
 
 ANSWER = Reply("答案", kind="answer", intent="rates", products=("jiebei",))
 
@@ -23,7 +23,7 @@ def test_rows_arriving_one_by_one_are_committed_together(tmp_path: Path, monkeyp
     batches: list[int] = []
     write = StatsStore._write
 
-    def counting(self: StatsStore, rows: list) -> None:  # type: ignore[type-arg]
+    def counting(self: StatsStore, rows: list[Row]) -> None:
         batches.append(len(rows))
         write(self, rows)
 

@@ -10,12 +10,14 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import Application
 
 from bot import inputs
 from bot.config import Settings
+from bot.reply import Reply
 from bot.stats import StatsStore
 from bot.telegram import admin, handlers
 from bot.telegram.redact import install_redaction, quiet_http_loggers
@@ -36,9 +38,9 @@ class Env:
     engine: FakeEngine
     knowledge: Path
 
-    async def ask(self, text: str, chat_id: int = USER, user_id: int | None = None, **kw: object) -> SentMessage:
+    async def ask(self, text: str, chat_id: int = USER, user_id: int | None = None, **kw: Any) -> SentMessage:
         before = len(self.api.sent(chat_id))
-        self.api.push_text(chat_id, user_id or chat_id, text, **kw)  # type: ignore[arg-type]
+        self.api.push_text(chat_id, user_id or chat_id, text, **kw)
         return (await self.api.wait_for_sent(chat_id, before + 1))[before]
 
 
@@ -52,14 +54,13 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
                         knowledge_dir=knowledge, intents_dir=tmp_path,
                         chat_rate=50)  # pacing has its own test (test_hardening_flood); keep these quick
     stats = StatsStore(settings.data_dir).start()
-    async with FakeBotApi() as api:
-        async with running_bot(api, settings, engine, stats, build_engine=build_fake_engine) as app:
-            yield Env(api, app, engine, knowledge)
+    async with FakeBotApi() as api, running_bot(api, settings, engine, stats, build_engine=build_fake_engine) as app:
+        yield Env(api, app, engine, knowledge)
     stats.close()
 
 
 def current_engine(env: Env) -> FakeEngine:
-    return env.app.bot_data[SERVICES_KEY].engine_ref.engine  # type: ignore[no-any-return]
+    return env.app.bot_data[SERVICES_KEY].engine_ref.engine
 
 
 # ---------------------------------------------------------------- rendering
@@ -164,8 +165,8 @@ async def test_start_help_products_and_menus(env: Env) -> None:
     assert (await env.ask("/frobnicate")).plain == handlers.UNKNOWN_COMMAND
     public = [c["command"] for c in env.api.commands_for()]
     assert public == ["start", "help", "products"]
-    assert [c["command"] for c in env.api.commands_for("chat", chat_id=ADMIN)] == public + [
-        "reload", "stats", "unanswered", "review", "versions", "rollback", "export"]
+    assert [c["command"] for c in env.api.commands_for("chat", chat_id=ADMIN)] == [
+        *public, "reload", "stats", "unanswered", "review", "versions", "rollback", "export"]
 
 
 async def test_admin_commands_refuse_everyone_else(env: Env) -> None:
@@ -216,12 +217,12 @@ async def test_429_on_send_message_is_retried_and_nothing_is_lost(env: Env) -> N
     assert statuses == [429, 200]
 
 
-async def test_engine_crash_gets_a_polite_reply_and_logs_without_token(env: Env,
-                                                                      caplog: pytest.LogCaptureFixture) -> None:
-    def explode(session: str, text: str) -> None:
+async def test_engine_crash_gets_a_polite_reply_and_logs_without_token(env: Env, caplog: pytest.LogCaptureFixture,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(session: str, text: str) -> Reply:
         raise RuntimeError(f"boom with {TEST_TOKEN} inside")
 
-    current_engine(env).reply = explode  # type: ignore[method-assign]
+    monkeypatch.setattr(current_engine(env), "reply", explode)
     with caplog.at_level(logging.DEBUG):
         sent = await env.ask("微粒贷要芝麻分吗")
     assert sent.plain == "抱歉，出了点问题，请稍后再试。"

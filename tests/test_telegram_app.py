@@ -22,14 +22,14 @@ from tests.botkit.harness import TEST_TOKEN
 def test_application_defaults_and_handler_order(tmp_path: Path) -> None:
     settings = Settings(token=TEST_TOKEN, data_dir=tmp_path, base_url="http://127.0.0.1:9/bot")
     app = build_application(settings, EngineRef(FakeEngine()), None)
-    assert app.bot.defaults.parse_mode == ParseMode.HTML  # type: ignore[union-attr]
+    assert app.bot.defaults.parse_mode == ParseMode.HTML
     assert isinstance(app.bot.rate_limiter, AIORateLimiter)
     assert app.bot.base_url == f"http://127.0.0.1:9/bot{TEST_TOKEN}"
     assert app.bot.base_file_url == f"http://127.0.0.1:9/file/bot{TEST_TOKEN}"
     handlers = app.handlers[0]
     commands = [sorted(h.commands) for h in handlers if isinstance(h, CommandHandler)]
-    assert commands == [["start"], ["help"], ["products"], ["reload"], ["stats"], ["unanswered"], ["review"], ["versions"],
-                        ["rollback"], ["export"]]
+    assert commands == [["start"], ["help"], ["products"], ["reload"], ["stats"], ["unanswered"], ["review"],
+                        ["versions"], ["rollback"], ["export"]]
     kinds = [type(h) for h in handlers]
     assert kinds.index(CallbackQueryHandler) < kinds.index(MessageHandler)
     assert len(app.error_handlers) == 1

@@ -39,7 +39,8 @@ class Env:
     @property
     def engine(self) -> Engine:
         ref: EngineRef = self.app.bot_data[SERVICES_KEY].engine_ref
-        return ref.engine  # type: ignore[return-value]
+        assert isinstance(ref.engine, Engine)
+        return ref.engine
 
     async def ask(self, text: str, chat_id: int = USER) -> SentMessage:
         before = len(self.api.sent(chat_id))
@@ -119,7 +120,7 @@ async def test_start_help_and_products(env: Env) -> None:
     assert "不构成财务建议" in start.plain and len(start.plain.split("\n")) <= 4  # no run-on list of topics
     examples = dict(start.buttons)
     assert 3 <= len(examples) <= 5 and all(len(d.encode()) <= 64 for d in examples.values() if d)
-    env.api.push_callback(USER, USER, start.message_id, examples["微粒贷要芝麻分吗"])
+    env.api.push_callback(USER, USER, start.message_id, start.button("微粒贷要芝麻分吗"))
     tapped = (await env.api.wait_for_sent(USER, 2))[1]
     assert tapped.method == "sendMessage" and says_not_required(tapped.plain)  # asked as if typed
     products = await env.ask("/products")
@@ -178,20 +179,19 @@ async def test_detail_button_edits_the_answer_in_place_and_back(env: Env) -> Non
     assert first.startswith("借呗借2万元分6期（等额本息）：每月约3,386–3,546元")
     assert short.text.startswith("<b>") and "<blockquote expandable>来源：" in short.text  # bold, boilerplate folded
     assert "等额本金" not in short.plain  # the other method is one tap away
-    buttons = dict(short.buttons)
-    env.api.push_callback(USER, USER, short.message_id, buttons["详细计算"])
+    env.api.push_callback(USER, USER, short.message_id, short.button("详细计算"))
     full = (await env.api.wait_for_sent(USER, 2))[1]
     assert full.method == "editMessageText" and full.message_id == short.message_id
     assert full.plain.split("\n")[0] == first and "等额本金：首月3,423.33元" in full.plain
     assert "每月3,386.03元" in full.plain and "每月3,546.45元" in full.plain
-    env.api.push_callback(USER, USER, short.message_id, dict(full.buttons)["收起"])
+    env.api.push_callback(USER, USER, short.message_id, full.button("收起"))
     back = (await env.api.wait_for_sent(USER, 3))[2]
     assert back.method == "editMessageText" and back.plain == short.plain and back.buttons == short.buttons
 
 
 async def tap_figure(env: Env, answer: SentMessage, label: str) -> tuple[SentMessage, figures.Chart]:
     """Press a figure button; the message sent and the chart data its spec stands for."""
-    data = dict(answer.buttons)[label]
+    data = answer.button(label)
     before = len(env.api.sent(USER))
     env.api.push_callback(USER, USER, answer.message_id, data)
     sent = (await env.api.wait_for_sent(USER, before + 1))[before]
@@ -205,8 +205,8 @@ async def test_chart_button_sends_a_photo_drawn_from_the_figures_in_the_text(env
     assert isinstance(chart, figures.PlanChart)
     detail = env.engine.reply("check", "借呗借两万分6期每月还多少").full
     # the drawn plan is the upper bound shown in the text: the same payment and total interest
-    assert f"每月{display.yuan(chart.schedule.first_payment)}元，总利息{display.yuan(chart.schedule.total_interest)}元" \
-        in detail
+    schedule = chart.schedule
+    assert f"每月{display.yuan(schedule.first_payment)}元，总利息{display.yuan(schedule.total_interest)}元" in detail
     assert f"{int(chart.schedule.first_payment.quantize(Decimal(1))):,}元" in answer.plain.split("\n")[0]
     assert sum(r.principal for r in chart.rows) == Decimal(20000)
     assert display.yuan(chart.total_interest) in photo.plain and "日利率0.06%" in photo.plain
@@ -219,7 +219,10 @@ async def test_csv_button_sends_the_schedule_whose_rows_add_up_to_the_totals(env
     rows = list(csv.reader(io.StringIO((document.file or b"").decode("utf-8-sig"))))
     header, periods, total = rows[0], rows[1:-1], rows[-1]
     assert header == list(figures.CSV_HEADER) and [int(r[0]) for r in periods] == list(range(1, 13))
-    column = lambda i: sum(Decimal(r[i]) for r in periods)  # noqa: E731
+
+    def column(i: int) -> Decimal:
+        return sum((Decimal(r[i]) for r in periods), Decimal(0))
+
     assert column(2) == Decimal(10000) and Decimal(periods[-1][4]) == 0
     assert column(1) == column(2) + column(3) == Decimal(total[1])
     assert f"总利息{display.yuan(column(3))}元" in env.engine.reply("c", "微粒贷借1万分12期每月还多少").full

@@ -12,7 +12,7 @@ from bot.telegram.render import MAX_MESSAGE, decode_choice, encode_choice, escap
 from tests.botkit.tghtml import parse_html
 
 # Characters that stress the splitter: markup, entities, CJK, astral emoji (2 UTF-16 units), newlines.
-ALPHABET = st.sampled_from(list("<>&;#amplt 微粒贷借呗\n\n😀ab1.") + ["&amp;", "<b>", "\r"])
+ALPHABET = st.sampled_from([*list("<>&;#amplt 微粒贷借呗\n\n😀ab1."), "&amp;", "<b>", "\r"])
 TEXTS = st.lists(ALPHABET, max_size=3000).map("".join)
 
 
@@ -64,7 +64,9 @@ def test_render_puts_buttons_under_the_last_chunk() -> None:
                   suggestions=(Suggestion("借呗的利率", "rates", "jiebei"), Suggestion("对比", "compare")))
     messages = render(reply)
     assert len(messages) > 1 and all(m.markup is None for m in messages[:-1])
-    rows = messages[-1].markup.inline_keyboard  # type: ignore[union-attr]
+    markup = messages[-1].markup
+    assert markup is not None
+    rows = markup.inline_keyboard
     assert [[(b.text, b.callback_data) for b in row] for row in rows] == [
         [("借呗的利率", "a|rates|jiebei")], [("对比", "a|compare|-")]]
 
@@ -96,13 +98,16 @@ def test_keyboard_skips_what_cannot_be_encoded() -> None:
 def test_answer_has_a_bold_first_line_and_a_folded_footer_everything_escaped() -> None:
     footer = "来源：《A&B》\n\n⚠️ <提示>"
     reply = Reply(f"答案 <1> & 2\n第二行\n\n{footer}", kind="answer", footer=footer,
-                  detail=f"答案 <1> & 2\n全部\n\n{footer}", detail_label="详细计算", figure="i:jiebei:20000:6:ei:0.0006")
+                  detail=f"答案 <1> & 2\n全部\n\n{footer}", detail_label="详细计算",
+                  figure="i:jiebei:20000:6:ei:0.0006")
     [short] = render(reply)
     assert short.html.startswith("<b>答案 &lt;1&gt; &amp; 2</b>\n第二行\n<blockquote expandable>来源：《A&amp;B》")
     parsed = parse_html(short.html)
     assert {e["type"] for e in parsed.entities} == {"bold", "expandable_blockquote"}
+    assert short.markup is not None
     buttons = [(b.text, b.callback_data) for row in short.markup.inline_keyboard for b in row]
     assert buttons == [("详细计算", "d|1"), ("还款计划图", "g|i:jiebei:20000:6:ei:0.0006"),
                        ("还款明细", "v|i:jiebei:20000:6:ei:0.0006")]
     [full] = render(reply, full=True)
+    assert full.markup is not None
     assert "全部" in parse_html(full.html).text and full.markup.inline_keyboard[0][0].text == "收起"

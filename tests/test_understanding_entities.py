@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.engine import Engine
 from bot.knowledge import load_knowledge
 from bot.text.normalize import fold, has_meaning, normalize
 from bot.text.numbers import cn_to_decimal
@@ -99,7 +100,8 @@ def test_chinese_numerals(span: str, value: int) -> None:
     assert cn_to_decimal(span) == value
 
 
-@pytest.mark.parametrize("text", ["10000000000000000000000000000", "借99999999999999999999999万", "订单号12345678901234567"])
+@pytest.mark.parametrize("text", ["10000000000000000000000000000", "借99999999999999999999999万",
+                                  "订单号12345678901234567"])
 def test_digit_strings_too_long_for_an_amount_are_ignored(text: str) -> None:
     # Found by the property test: a 29-digit "amount" overflowed Decimal's precision and crashed the reply.
     slots = extract_numbers(fold(text))[0].given()
@@ -142,6 +144,6 @@ def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> 
     assert extract_numbers(fold(text))[0].given() == expected
 
 
-def test_spaced_digits_and_numerals_are_read(engine) -> None:  # type: ignore[no-untyped-def]
+def test_spaced_digits_and_numerals_are_read(engine: Engine) -> None:
     parse = engine.understanding.parse("借 呗 借 三 万 用 4 5 天")
     assert parse.entities.products == ("jiebei",) and parse.entities.values.amount == Decimal(30000)

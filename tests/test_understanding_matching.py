@@ -100,7 +100,8 @@ def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
     parse = engine.understanding.parse("借呗借一万五用30天多少利息")
     scores = [c.score for c in parse.candidates]
     assert parse.candidates[0].intent == "interest_cost" and scores == sorted(scores, reverse=True)
-    assert parse.entities.values.amount == 15000 and parse.entities.values.days == 30 and parse.entities.products == ("jiebei",)
+    values = parse.entities.values
+    assert values.amount == 15000 and values.days == 30 and parse.entities.products == ("jiebei",)
 
 
 def test_memoized_matching_gives_the_same_result_in_any_order() -> None:
@@ -108,7 +109,8 @@ def test_memoized_matching_gives_the_same_result_in_any_order() -> None:
     # (keywords, slots) would make a question's result depend on what was asked before it.
     questions = [case["text"] for case in load_cases(DEV)]
     questions += [f"借{n}万用{d}天微粒贷利息多少" for n, d in ((1, 30), (2, 60), (3, 7))]
-    questions += ["芝麻分600能借吗", "芝麻分700分期吗", "微粒贷逾期了10天", "微粒贷逾期10天"]  # same masked form, other keywords
+    # same masked form, other keywords
+    questions += ["芝麻分600能借吗", "芝麻分700分期吗", "微粒贷逾期了10天", "微粒贷逾期10天"]
     forward, backward = build_engine(KNOWLEDGE, INTENTS), build_engine(KNOWLEDGE, INTENTS)
     first = {q: forward.understanding.parse(q) for q in questions}
     second = {q: backward.understanding.parse(q) for q in reversed(questions)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 _VALUE_TAGS = {
     "money", "money_range", "rate", "rate_range", "multiplier", "fee_rule", "months", "score",
@@ -23,7 +24,7 @@ def _place(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(整个条目)"
 
 
-def _problem(err: dict[str, Any]) -> str:
+def _problem(err: ErrorDetails) -> str:
     kind = err["type"]
     got = err.get("input")
     if kind in _NUMBER_ERRORS:

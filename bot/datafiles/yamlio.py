@@ -14,7 +14,7 @@ from .errors import KnowledgeError
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _DecimalLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+class _DecimalLoader(_SafeLoader):  # type: ignore[misc, valid-type]  # a base chosen at run time
     """SafeLoader that reads YAML floats as Decimal, so 0.05 stays 0.05 (not 0.05000000000000000277)."""
 
 

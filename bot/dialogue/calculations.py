@@ -44,8 +44,8 @@ class Calculations(Writer):
                 draft.lead(daily)
             self._note_amount(pid, amount, draft)
             drawn.append(pid)
-        draft.add("假设：" + "；".join(assumed + ["按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
-                                                "区间产品的实际利率以审批结果为准"]) + "。")
+        draft.add("假设：" + "；".join([*assumed, "按日计息、到期一次还本付息，不含逾期罚息、违约金等其他费用",
+                                       "区间产品的实际利率以审批结果为准"]) + "。")
         said = [a for a in assumed if not a.startswith("没有说金额")]  # the first line says that already
         draft.short("利息 = 本金 × 日利率 × 天数，到期一次还本付息，不含罚息等其他费用"
                     + ("；" + "；".join(said) if said else "") + "。")
@@ -102,8 +102,8 @@ class Calculations(Writer):
                 aprs.append(apr)
                 draft.add(f"• {self._rate_label(rate, pid)}（月利率{pct(monthly)}）：")
                 draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
-                draft.add(f"  等额本金：首月{money(principal.first_payment)}，逐月递减到{money(principal.last_payment)}，"
-                          f"总利息{money(principal.total_interest)}")
+                draft.add(f"  等额本金：首月{money(principal.first_payment)}，"
+                          f"逐月递减到{money(principal.last_payment)}，总利息{money(principal.total_interest)}")
                 draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{display.percent(apr)}")
             payments = approx([e.first_payment for e in evens])
             interest = approx([e.total_interest for e in evens])
@@ -112,8 +112,8 @@ class Calculations(Writer):
             plans.append(figures.PlanSpec(pid, amount, months, "equal_instalment", bounds[-1]))
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
-        draft.add("假设：" + "；".join(assumed + [f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
-                                                "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
+        draft.add("假设：" + "；".join([*assumed, f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",
+                                       "资料没有说明这些产品实际提供哪种分期方式，这里只是按公式演示"]) + "。")
         if aprs:
             irr = "–".join(dict.fromkeys(display.percent(a) for a in sorted(aprs)))
             draft.short(f"年化约{irr}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
@@ -157,7 +157,8 @@ class Calculations(Writer):
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
         if not compute:
-            draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
+            draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。"
+                      "告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
         else:
             draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
             draft.short("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数，只按逾期金额计，不含正常利息。")

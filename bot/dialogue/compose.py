@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..knowledge.base import KnowledgeBase
 from ..memo import Memo
@@ -29,7 +30,7 @@ class Composed:
     footer: str = ""
     figure: str | None = None
 
-    def fields(self) -> dict[str, object]:
+    def fields(self) -> dict[str, Any]:
         """Keyword arguments for ``Reply``."""
         return {"text": self.text, "sources": self.sources, "detail": self.detail,
                 "detail_label": self.detail_label, "footer": self.footer, "figure": self.figure}

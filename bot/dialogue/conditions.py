@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..text.numbers import CN_CHARS, to_number
 
 _NUM = rf"(\d+(?:\.\d+)?|[{CN_CHARS}]+)"
 _REAL_NAME = re.compile(rf"实名(?:认证)?(?:了|时间|时长)?(?:已经|已|有|才|满|刚)?{_NUM}(个月|个多月|年)")
-_TRADES = re.compile(rf"(?:每(周|星期|月|个月)|(周|月)均)(?:平均|大概|大约|约)?(?:有|交易|支付|消费)?{_NUM}(?:多)?(?:笔|次)")
-_HOLDING = re.compile(rf"(余额宝|理财通)(?:里|中|里面)?(?:有|持仓|存了|存|放了|放)?(?:大概|大约|约)?{_NUM}(万|w|千|k)?(?:元|块)?")
+_TRADES = re.compile(rf"(?:每(周|星期|月|个月)|(周|月)均)(?:平均|大概|大约|约)?(?:有|交易|支付|消费)?"
+                     rf"{_NUM}(?:多)?(?:笔|次)")
+_HOLDING = re.compile(rf"(余额宝|理财通)(?:里|中|里面)?(?:有|持仓|存了|存|放了|放)?(?:大概|大约|约)?"
+                      rf"{_NUM}(万|w|千|k)?(?:元|块)?")
 _SCALE = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000}
 
 
@@ -33,7 +36,7 @@ class Stated:
 def parse_stated(folded: str) -> Stated:
     """Read the user's conditions from normalized question text (``fold``)."""
     text = folded.replace(" ", "")
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Stated's fields by name
     if m := _REAL_NAME.search(text):
         n = to_number(m.group(1))
         if n is not None:
@@ -47,4 +50,4 @@ def parse_stated(folded: str) -> Stated:
         n = to_number(m.group(2))
         if n is not None:
             values["yuebao" if m.group(1) == "余额宝" else "licaitong"] = n * _SCALE.get(m.group(3) or "", 1)
-    return Stated(**values)  # type: ignore[arg-type]
+    return Stated(**values)

@@ -6,6 +6,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..understanding.slots import SlotValues
 
@@ -22,8 +23,8 @@ class Context:
     slots: SlotValues = SlotValues()
     suggestions: tuple[tuple[str, str | None], ...] = field(default=())  # (intent, product) offered last
 
-    def with_(self, **changes: object) -> Context:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Context:
+        return replace(self, **changes)
 
 
 class SessionStore:

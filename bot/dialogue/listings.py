@@ -89,7 +89,8 @@ class Listings(Writer):
                               f"{format_value(annual[0])[2:]}。）")
                     draft.explained.add(conflict.id)
         if any(self.kb.find(pid, "daily_rate") for pid in self._per_product(products)):
-            draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
+            draft.add("利息按日计：利息 = 本金 × 日利率 × 天数。"
+                      "告诉我金额和天数（比如“借1万用30天”），我可以帮你算出来。")
 
     def _cooperation(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         draft.add("微信和芝麻信用的关系：")
@@ -128,7 +129,8 @@ class Listings(Writer):
             return self.name(self.kb.product(pid).platform or pid)
         figure = format_value(facts[0])
         if topic in ("daily_rate", "annual_rate") and figure:
-            figure = figure.replace("固定日", "固定").replace("固定年化", "固定").removeprefix("日").removeprefix("年化")
+            figure = (figure.replace("固定日", "固定").replace("固定年化", "固定")
+                      .removeprefix("日").removeprefix("年化"))
         if facts[0].label and figure:
             figure = f"{facts[0].label}{figure}"
         return figure or facts[0].text

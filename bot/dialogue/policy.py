@@ -38,7 +38,8 @@ SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the 
 # Without a product named, a question whose words are largely unknown to every intent ("茅台股票还能买吗", or
 # "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
 UNCOVERED_UNKNOWN = 0.3
-_LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|冻结|解冻|注销|账户")
+_LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
+                         r"冻结|解冻|注销|账户")
 # How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
@@ -55,7 +56,8 @@ _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e0
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
-_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|"
+                       r"会不会|是否|如何|为什么|为啥|咋")
 
 DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
                        "outside", "decline"]
@@ -197,9 +199,10 @@ class Policy:
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
         """Products besides the loans that the conversation's intent has facts about ("银行呢" after an overdue-rate
         answer: the banks' figure)."""
-        if context.intent not in self.intents or _COMPARING.search(parse.folded):
+        intent = context.intent
+        if intent is None or intent not in self.intents or _COMPARING.search(parse.folded):
             return ()  # "比银行低吗" compares the conversation's product with the banks: that product stays
-        return tuple(o for o in parse.entities.others if self._covers(context.intent, o))
+        return tuple(o for o in parse.entities.others if self._covers(intent, o))
 
     def _switch(self, parse: Parse, context: Context, ranking: Ranking) -> str | None:
         """"逾期呢" after a prepayment question, "利息呢" after a comparison: a short question about another topic of
@@ -226,14 +229,16 @@ class Policy:
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         if len(parse.residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
-        used = set(self.intents[context.intent].slots) if context.intent in self.intents else set()
+        known = self.intents.get(context.intent) if context.intent is not None else None
+        used = set(known.slots) if known is not None else set()
         if slots and not slots <= used:
             return False  # 借1万用30天呢 after a rate question is a new, calculating question
         return not parse.residue or unsure
 
     def _in_context(self, values: SlotValues, context: Context) -> SlotValues:
         """"10天呢" after an overdue question: a bare term is the overdue days of the question it follows."""
-        used = self.intents[context.intent].slots if context.intent in self.intents else ()
+        known = self.intents.get(context.intent) if context.intent is not None else None
+        used = known.slots if known is not None else ()
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
         return values
@@ -272,7 +277,7 @@ class Policy:
                 products = tuple(own)  # "芝麻分怎么提高": 芝麻信用's own factors, not each loan's
         # the conversation's numbers carry over to the slots this intent uses ("借呗借两万" then "分6期每月还多少")
         kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
-                                                              if n in spec.slots})  # type: ignore[arg-type]
+                                                              if n in spec.slots})
         values = kept.updated(self._in_context(e.values, context) if same else e.values)
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if reason.startswith("follow-up") else "answer"

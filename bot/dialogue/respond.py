@@ -13,7 +13,8 @@ from .context import Context
 from .policy import Decision
 
 EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
-                     "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系", "借呗和微粒贷有什么区别")
+                     "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系",
+                     "借呗和微粒贷有什么区别")
 
 
 class Responder:
@@ -77,7 +78,7 @@ class Responder:
         loans = tuple(p for p in products if self.kb.product(p).kind == "loan")
         return Reply(kind="answer", intent=decision.intent, products=loans if spec.product_scope != "none" else (),
                      confidence=decision.score / 100, also=tuple(a for a in decision.asked if a != decision.intent),
-                     **fields)  # type: ignore[arg-type]
+                     **fields)
 
     # ---------------------------------------------------------------- what the documents don't cover
     @staticmethod
@@ -94,7 +95,7 @@ class Responder:
         lines = [f"两份资料里没有讲{subject}{'和'.join(s.title for s in specs)}，这个问题我没法回答。"]
         if loans:
             return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
-        return lines + ["请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"]
+        return [*lines, "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"]
 
     def _uncovered(self, decision: Decision, context: Context, note: list[str]) -> tuple[Reply, Context]:
         """Topics the documents do not answer: say so for the product asked about, and where to ask instead;

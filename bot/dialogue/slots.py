@@ -15,4 +15,4 @@ class Slots(SlotValues):
 
     @classmethod
     def of(cls, values: SlotValues) -> Slots:
-        return cls(**values.given())  # type: ignore[arg-type]
+        return cls(**values.given())

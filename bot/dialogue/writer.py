@@ -92,9 +92,9 @@ class Writer:
         return False
 
     def _note_amount(self, pid: str, amount: Decimal, draft: Draft) -> None:
-        stated = [f for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
-        if stated and amount > stated[0].value.yuan:
-            draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0].value.yuan)}元。", stated[0])
+        stated = [(f, f.value) for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
+        if stated and amount > stated[0][1].yuan:
+            draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0][1].yuan)}元。", stated[0][0])
 
     def _chosen_rates(self, pid: str, slots: Slots) -> tuple[list[Decimal], list[Fact]]:
         """The daily rate(s) a calculation uses: both ends of a range, or only the one asked for ("按最低日利率")."""

@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from .models import Conflict, Fact, FeeRule, Money, MoneyRange, Product, Rate, RateRange, Source, SourceRef
+from .models import (
+    Conflict,
+    Fact,
+    FeeRule,
+    Money,
+    MoneyRange,
+    PrepaymentRule,
+    Product,
+    Rate,
+    RateRange,
+    Source,
+    SourceRef,
+)
 
 HUNDRED = Decimal(100)
 # Topics whose facts also come from a product's related platforms (借呗 ← 芝麻信用).
@@ -105,7 +117,7 @@ class KnowledgeBase:
                     values.append(fact.value.max_yuan)
         return (max(values) if values else None), facts
 
-    def prepayment_rule(self, product: str) -> str | None:
+    def prepayment_rule(self, product: str) -> PrepaymentRule | None:
         """``free`` / ``remaining_days_interest``: how an early repayment is charged, or None when not stated."""
         fact = self.first(product, "prepayment_fee")
         return fact.value.rule if fact is not None and isinstance(fact.value, FeeRule) else None

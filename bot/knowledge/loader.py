@@ -40,10 +40,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             continue
         _parse_file(path, data, parsed, problems)
     kb = KnowledgeBase(
-        sources=tuple(parsed["sources"]),  # type: ignore[arg-type]
-        products=tuple(parsed["products"]),  # type: ignore[arg-type]
-        facts=tuple(parsed["facts"]),  # type: ignore[arg-type]
-        conflicts=tuple(parsed["conflicts"]),  # type: ignore[arg-type]
+        sources=_entries(parsed["sources"], Source),
+        products=_entries(parsed["products"], Product),
+        facts=_entries(parsed["facts"], Fact),
+        conflicts=_entries(parsed["conflicts"], Conflict),
     )
     if not problems:
         problems.extend(cross_check(kb, origins(files)))
@@ -66,6 +66,11 @@ def _parse_file(path: Path, data: dict[str, Any], parsed: dict[str, list[BaseMod
             entry = _validate(model, item, f"{where}: {key}[{index}]", problems)
             if entry is not None:
                 parsed[key].append(entry)
+
+
+def _entries(parsed: list[BaseModel], model: type[M]) -> tuple[M, ...]:
+    """The entries of one section, typed as its model (each was validated by that model)."""
+    return tuple(entry for entry in parsed if isinstance(entry, model))
 
 
 def _validate(model: type[M], item: Any, where: str, problems: list[str]) -> M | None:
@@ -124,12 +129,15 @@ def cross_check(kb: KnowledgeBase, where: Callable[[str, str], str]) -> list[str
 
     for fact in kb.facts:
         if fact.product not in product_ids:
-            problems.append(f"{where('facts', fact.id)}: product: 未知产品 {fact.product!r}（已知：{', '.join(sorted(product_ids))}）")
+            problems.append(f"{where('facts', fact.id)}: product: 未知产品 {fact.product!r}"
+                            f"（已知：{', '.join(sorted(product_ids))}）")
         source = docs.get(fact.source.doc)
         if source is None:
-            problems.append(f"{where('facts', fact.id)}: source.doc: 未知资料 {fact.source.doc!r}（已知：{', '.join(sorted(docs))}）")
+            problems.append(f"{where('facts', fact.id)}: source.doc: 未知资料 {fact.source.doc!r}"
+                            f"（已知：{', '.join(sorted(docs))}）")
         elif source.section_title(fact.source.section) is None:
-            problems.append(f"{where('facts', fact.id)}: source.section: 资料 {source.id} 没有 {fact.source.section!r} 这一节")
+            problems.append(f"{where('facts', fact.id)}: source.section: "
+                            f"资料 {source.id} 没有 {fact.source.section!r} 这一节")
 
     facts = {f.id: f for f in kb.facts}
     for conflict in kb.conflicts:
@@ -156,7 +164,8 @@ def _check_figures(conflict: Conflict, facts: list[Fact], where: Callable[[str, 
     if not stray:
         return []
     listed = "、".join(f"{n:f}" for n in stray)
-    return [f"{where('conflicts', conflict.id)}: text: 数字 {listed} 不是所列事实（{', '.join(conflict.facts)}）中的数字"]
+    return [f"{where('conflicts', conflict.id)}: text: "
+            f"数字 {listed} 不是所列事实（{', '.join(conflict.facts)}）中的数字"]
 
 
 def _unique_ids(kind: str, ids: list[str], where: Callable[[str, str], str]) -> list[str]:
@@ -200,12 +209,13 @@ def _check_arithmetic(conflict: Conflict, facts: list[Fact], where: Callable[[st
     daily = next((f for f in facts if f.topic == "daily_rate"), None)
     annual = next((f for f in facts if f.topic == "annual_rate"), None)
     head = _Later(lambda: where("conflicts", conflict.id))  # named only in a message (``origins`` reads files)
-    if daily is None or annual is None or _bounds(daily) is None or _bounds(annual) is None:
+    d = None if daily is None else _bounds(daily)
+    a = None if annual is None else _bounds(annual)
+    if d is None or a is None:
         return [f"{head}: facts: {conflict.kind} 需要一个日利率事实和一个年化利率事实"]
-    d, a = _bounds(daily), _bounds(annual)
-    if len(d) != len(a):  # type: ignore[arg-type]
+    if len(d) != len(a):
         return [f"{head}: 日利率与年化利率的区间形式不一致"]
-    pairs = list(zip(d, a))  # type: ignore[arg-type]
+    pairs = list(zip(d, a, strict=True))
     if conflict.kind == "day_basis":
         if conflict.basis is None:
             return [f"{head}: basis: day_basis 需要 basis（360 或 365）"]

@@ -59,11 +59,14 @@ class Multiplier(Frozen):
     late_fee: bool = False  # 违约金 charged on top (amount not stated)
 
 
+PrepaymentRule = Literal["free", "remaining_days_interest"]
+
+
 class FeeRule(Frozen):
     """How early repayment is charged."""
 
     type: Literal["fee_rule"]
-    rule: Literal["free", "remaining_days_interest"]
+    rule: PrepaymentRule
 
 
 class Months(Frozen):
@@ -122,7 +125,8 @@ class Text(Frozen):
 
 
 Value = Annotated[
-    Money | MoneyRange | Rate | RateRange | Multiplier | FeeRule | Months | Score | Percent | Quantity | Change | Stars | Text,
+    Money | MoneyRange | Rate | RateRange | Multiplier | FeeRule | Months | Score | Percent | Quantity | Change | Stars
+    | Text,
     Field(discriminator="type"),
 ]
 
@@ -136,7 +140,6 @@ Topic = Literal[
     "risk_statistics", "acquisition_cost", "user_coverage", "funding", "conversion", "compliance",
     "cooperation", "future_plan",
 ]
-TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
 
 
 class SourceRef(Frozen):

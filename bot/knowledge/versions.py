@@ -55,7 +55,7 @@ class Version:
 def read_tree(knowledge_dir: Path, intents_dir: Path) -> Files:
     """The ``*.yaml`` files of both folders, keyed ``knowledge/<name>`` and ``intents/<name>``."""
     files: Files = {}
-    for folder, directory in zip(FOLDERS, (knowledge_dir, intents_dir)):
+    for folder, directory in zip(FOLDERS, (knowledge_dir, intents_dir), strict=True):
         for path in sorted(Path(directory).glob("*.yaml")):
             if path.is_file():
                 files[f"{folder}/{path.name}"] = path.read_bytes()
@@ -91,7 +91,7 @@ def write_tree(root: Path, files: Files) -> None:
 def mirror(files: Files, before: Files, knowledge_dir: Path, intents_dir: Path) -> None:
     """Write what a change did (``before`` → ``files``) into the working folders: changed and new files are
     replaced atomically, removed ones deleted; files the change did not touch (maybe being edited) are left alone."""
-    dirs = dict(zip(FOLDERS, (Path(knowledge_dir), Path(intents_dir))))
+    dirs = dict(zip(FOLDERS, (Path(knowledge_dir), Path(intents_dir)), strict=True))
     for name in sorted(files.keys() | before.keys()):
         folder, _, base = name.partition("/")
         path = dirs[folder] / base

@@ -5,8 +5,9 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -20,6 +21,7 @@ from .changes import Applied, CatalogDiff, ChangeRefused, apply_change, catalog_
 from .handlers import send
 from .render import Outgoing, render_text
 from .services import services
+from .updates import message_of, query_of
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ UNDO_KEYS = "loanbot.undo_keys"  # bot_data: version number an 撤销 restores -
 MAX_ERROR_CHARS = 3500
 BEIJING = timezone(timedelta(hours=8))
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -44,10 +46,10 @@ def admin_only(handler: Handler) -> Handler:
         user, chat = update.effective_user, update.effective_chat
         if not services(context).settings.is_admin(user.id if user else None):
             log.info("admin command refused for a non-admin user")
-            await send(update.effective_message, render_text(REFUSED))
+            await send(message_of(update), render_text(REFUSED))
             return
         if chat is None or chat.type != ChatType.PRIVATE:
-            await send(update.effective_message, render_text(PRIVATE_ONLY))
+            await send(message_of(update), render_text(PRIVATE_ONLY))
             return
         await handler(update, context)
     return wrapper
@@ -100,17 +102,17 @@ async def run_change(update: Update, context: ContextTypes.DEFAULT_TYPE, make_fi
         applied = await apply_change(svc, make_files, user.id if user else None, summary)
     except (KnowledgeError, ChangeRefused) as error:
         log.warning("change refused, still serving the previous knowledge base:\n%s", error)
-        await send(update.effective_message, render_text(format_reload_error(error, failed)))
+        await send(message_of(update), render_text(format_reload_error(error, failed)))
         return None
     except Exception as error:
         log.exception("change failed, still serving the previous knowledge base")
-        await send(update.effective_message, render_text(format_reload_error(error, failed)))
+        await send(message_of(update), render_text(format_reload_error(error, failed)))
         return None
     outgoing = render_text(format_applied(applied, heading) + (extra(applied) if extra else ""))
     if undo and applied.version is not None and applied.previous is not None:
         button = InlineKeyboardButton("撤销", callback_data=f"{UNDO_PREFIX}|{applied.previous}")
         outgoing[-1] = Outgoing(outgoing[-1].html, InlineKeyboardMarkup([[button]]))
-    await send(update.effective_message, outgoing)
+    await send(message_of(update), outgoing)
     return applied
 
 
@@ -118,7 +120,8 @@ async def run_change(update: Update, context: ContextTypes.DEFAULT_TYPE, make_fi
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Take the files on the server through the one change path."""
     svc = services(context)
-    await run_change(update, context, lambda live: working_files(svc), lambda live, new: "重新加载：" + files_summary(live, new),
+    await run_change(update, context, lambda live: working_files(svc),
+                     lambda live, new: "重新加载：" + files_summary(live, new),
                      "知识库已重新加载", "重新加载失败，继续使用原来的知识库。")
 
 
@@ -139,7 +142,7 @@ def format_versions(versions: list[Version], current: Version | None) -> str:
 async def versions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = services(context).versions
     text = await asyncio.to_thread(lambda: format_versions(store.versions(), store.current()))
-    await send(update.effective_message, render_text(text))
+    await send(message_of(update), render_text(text))
 
 
 async def rollback_to(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> Applied | None:
@@ -160,7 +163,8 @@ async def rollback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/rollback N: restore version N (validated like any change)."""
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit():
-        await send(update.effective_message, render_text("用法：/rollback 版本号，比如 /rollback 3。发送 /versions 查看版本。"))
+        await send(message_of(update),
+                   render_text("用法：/rollback 版本号，比如 /rollback 3。发送 /versions 查看版本。"))
         return
     await rollback_to(update, context, int(args[0]))
 
@@ -211,13 +215,13 @@ async def _report(update: Update, context: ContextTypes.DEFAULT_TYPE, query: Cal
     """Run a stats query off the event loop and send its text (or say that stats are off)."""
     store = services(context).stats
     if store is None:
-        await send(update.effective_message, render_text(STATS_OFF))
+        await send(message_of(update), render_text(STATS_OFF))
         return
     if not store.enabled:
-        await send(update.effective_message, render_text(STATS_BROKEN))
+        await send(message_of(update), render_text(STATS_BROKEN))
         return
     text = await asyncio.to_thread(query, store)
-    await send(update.effective_message, render_text(text))
+    await send(message_of(update), render_text(text))
 
 
 @admin_only
@@ -239,7 +243,7 @@ def admin_button(handler: Handler) -> Handler:
         user = update.effective_user
         if not services(context).settings.is_admin(user.id if user else None):
             log.info("admin button refused for a non-admin user")
-            await update.callback_query.answer(REFUSED)
+            await query_of(update).answer(REFUSED)
             return
         await handler(update, context)
     return wrapper
@@ -248,7 +252,7 @@ def admin_button(handler: Handler) -> Handler:
 @admin_button
 async def on_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """撤销: restore the version that was live before the change (a rollback like any other)."""
-    query = update.callback_query
+    query = query_of(update)
     _, _, number = (query.data or "").partition("|")
     if not number.isdigit():
         await query.answer(STALE)

@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 PUBLIC_COMMANDS = (BotCommand("start", "开始使用"), BotCommand("help", "我能回答什么"),
                    BotCommand("products", "支持的产品"))
 ADMIN_COMMANDS = (BotCommand("reload", "重新加载知识库（管理员）"), BotCommand("stats", "问题统计（管理员）"),
-                  BotCommand("unanswered", "最近没能回答的问题（管理员）"), BotCommand("review", "待处理的问题（管理员）"),
-                  BotCommand("versions", "知识库版本（管理员）"),
+                  BotCommand("unanswered", "最近没能回答的问题（管理员）"),
+                  BotCommand("review", "待处理的问题（管理员）"), BotCommand("versions", "知识库版本（管理员）"),
                   BotCommand("rollback", "恢复到某个版本（管理员）"), BotCommand("export", "导出知识库文件（管理员）"))
 SORRY = "抱歉，出了点问题，请稍后再试。"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

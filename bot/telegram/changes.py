@@ -138,7 +138,7 @@ def value_details(old: EngineLike, new: EngineLike, diff: CatalogDiff) -> dict[s
 
 
 def _filled(example: str, names: list[str]) -> str:
-    for placeholder, name in zip(PLACEHOLDERS, names):
+    for placeholder, name in zip(PLACEHOLDERS, names, strict=False):  # a knowledge base may have one product
         example = example.replace(placeholder, name)
     return example
 
@@ -172,7 +172,7 @@ def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     if not intents or understanding is None:
         return []
     before = {(i.id, e) for i in getattr(old, "intents", ()) for e in i.examples}
-    names = [p.name for p in new.kb.loan_products][:2]  # type: ignore[attr-defined]
+    names = [p.name for p in new.kb.loan_products][:2]  # type: ignore[attr-defined]  # an Engine: it has intents
     titles = {i.id: i.title for i in intents}
     warnings = []
     for intent in intents:

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from ..reply import Reply
 from .render import MAX_CALLBACK_DATA, Outgoing
 from .services import AnswerMemo, services
+from .updates import query_of
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def with_feedback(reply: Reply, outgoing: list[Outgoing], memo: AnswerMemo, ques
 
 async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press: record it (once per user and answer) and show the choice in place of the buttons."""
-    query = update.callback_query
+    query = query_of(update)
     if query.data == f"{PREFIX}|{DONE}":
         await query.answer(ALREADY)
         return

@@ -25,6 +25,7 @@ from .changes import ChangeRefused, live_files
 from .handlers import on_non_text, send
 from .render import escape, render_text
 from .services import services
+from .updates import MissingPart, message_of
 
 MAX_UPLOAD = 1024 * 1024  # bytes
 _NAME = re.compile(r"^(?:(knowledge|intents)/)?([A-Za-z0-9_-]+\.ya?ml)$")
@@ -55,7 +56,7 @@ def resolve(name: str, live: Files, svc_dirs: tuple[Path, Path]) -> str:
     if len(keys) > 1:
         raise ChangeRefused(f"knowledge/ 和 intents/ 里都有 {base}，请在说明里写 knowledge/{base} 或 intents/{base}。")
     key = keys[0]
-    working = dict(zip(FOLDERS, svc_dirs))[key.split("/")[0]]
+    working = dict(zip(FOLDERS, svc_dirs, strict=True))[key.split("/")[0]]
     if (working / key.split("/")[1]).is_symlink():
         raise ChangeRefused(f"服务器上的 {key} 是符号链接，不能通过上传替换。")
     return key
@@ -78,11 +79,13 @@ def checked_content(data: bytes) -> bytes:
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document: from an admin in a private chat it is an upload; anyone else is asked for text as before."""
     svc = services(context)
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    message, user, chat = message_of(update), update.effective_user, update.effective_chat
     if not svc.settings.is_admin(user.id if user else None) or chat is None or chat.type != ChatType.PRIVATE:
         await on_non_text(update, context)
         return
     document = message.document
+    if document is None:  # the handler is registered for documents only
+        raise MissingPart(f"update {update.update_id} has no document")
     try:
         name = target_name(document, message.caption)
         if not (document.file_name or "").lower().endswith((".yaml", ".yml")):
@@ -127,7 +130,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     data, number, count = await asyncio.to_thread(build)
     label = f"版本 {number}" if number else "启动时的版本"
-    await update.effective_message.reply_document(
+    await message_of(update).reply_document(
         document=data, filename=f"loanbot-{'v' + str(number) if number else 'start'}.zip",
         caption=escape(f"正在使用的知识库（{label}）：{count} 个文件。改好后把单个 .yaml 文件发给我即可替换。"))
 

@@ -30,6 +30,7 @@ from .render import (
     split_data,
 )
 from .services import Services, is_group, services, session_id
+from .updates import message_of, query_of
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "我提供的是一般信息，不构成财务建议。/products 支持的产品，/help 能问什么。")
     outgoing = render_text(text)
     outgoing[-1] = Outgoing(outgoing[-1].html, example_keyboard(engine.example_questions()[:START_EXAMPLES]))
-    await send(update.effective_message, outgoing)
+    await send(message_of(update), outgoing)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,7 +77,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if examples:
         help_text += "\n\n可以这样问：\n" + "\n".join(f"• {q}" for q in examples)
     text = f"{help_text}\n\n命令：\n/products 支持的产品\n/help 这份说明"
-    await send(update.effective_message, render_text(text), quote=is_group(update.effective_chat))
+    await send(message_of(update), render_text(text), quote=is_group(update.effective_chat))
 
 
 async def products(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,11 +90,11 @@ async def products(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     markup = keyboard((Suggestion(f"{name}介绍", overview, pid) for pid, name in names.items()),
                       NEW_CHOICE_PREFIX)
     outgoing[-1] = Outgoing(outgoing[-1].html, markup)
-    await send(update.effective_message, outgoing, quote=is_group(update.effective_chat))
+    await send(message_of(update), outgoing, quote=is_group(update.effective_chat))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update.effective_message, render_text(UNKNOWN_COMMAND))
+    await send(message_of(update), render_text(UNKNOWN_COMMAND))
 
 
 # ---------------------------------------------------------------- questions
@@ -113,13 +114,14 @@ def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question: ask the engine, send the reply with suggestion buttons."""
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    text: str | None = message.text or ""
+    message, chat, user = message_of(update), update.effective_chat, update.effective_user
+    text = message.text or ""
     group = is_group(chat)
     if group:
-        text = addressed_text(message, context.bot.id, context.bot.username or "")
-        if text is None:
+        addressed = addressed_text(message, context.bot.id, context.bot.username or "")
+        if addressed is None:
             return  # group chatter not meant for the bot
+        text = addressed
     svc = services(context)
     reply = svc.engine.reply(session_id(chat, user), text)  # the engine checks the input's limits
     svc.record(user, reply, text)
@@ -128,7 +130,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice, documents...: ask for a text question."""
-    message = update.effective_message
+    message = message_of(update)
     if is_group(update.effective_chat) and addressed_text(message, context.bot.id, context.bot.username or "") is None:
         return  # not meant for the bot
     await send(message, render_text(TEXT_ONLY), quote=is_group(update.effective_chat))
@@ -137,7 +139,7 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 # ---------------------------------------------------------------- buttons
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Inline buttons: suggestions, /products and /start examples, the detail toggle, charts and CSV."""
-    query = update.callback_query
+    query = query_of(update)
     prefix, rest = split_data(query.data)
     handler = {CHOICE_PREFIX: _on_choice, NEW_CHOICE_PREFIX: _on_choice, EXAMPLE_PREFIX: _on_example,
                DETAIL_PREFIX: _on_detail, CHART_PREFIX: _on_figure, CSV_PREFIX: _on_figure}.get(prefix)
@@ -149,7 +151,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, rest: str) -> None:
     """A suggestion is answered in place of the message that carried it; a /products button in a new one."""
-    query = update.callback_query
+    query = query_of(update)
     choice = decode_choice(query.data, prefix)
     if choice is None:
         await query.answer(STALE_BUTTON)
@@ -180,7 +182,7 @@ async def _on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix:
 
 async def _on_example(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, rest: str) -> None:
     """An example question of /start: asked as if typed; the examples stay."""
-    query = update.callback_query
+    query = query_of(update)
     svc = services(context)
     reply = svc.engine.reply(session_id(update.effective_chat, update.effective_user), rest)
     svc.record(update.effective_user, reply, rest)
@@ -191,7 +193,7 @@ async def _on_example(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix
 
 async def _on_detail(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str, rest: str) -> None:
     """详细计算 / 收起: the same message switches between the short and the full version."""
-    query = update.callback_query
+    query = query_of(update)
     message = query.message
     reply = services(context).shown.get(message.chat.id, message.message_id) if message else None
     if reply is None or rest not in ("0", "1"):
@@ -214,7 +216,7 @@ async def _on_figure(update: Update, context: ContextTypes.DEFAULT_TYPE, prefix:
     """还款计划图 / 利息对比图 as a photo, 还款明细 as a CSV document, drawn off the event loop."""
     from .. import figures
 
-    query = update.callback_query
+    query = query_of(update)
     chat = update.effective_chat
     try:
         data = services(context).engine.chart(rest)

@@ -29,6 +29,7 @@ from .changes import Applied
 from .handlers import send
 from .render import Outgoing, render_text
 from .services import services
+from .updates import message_of, query_of
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class ReviewBoard:
 
 
 def board(context: ContextTypes.DEFAULT_TYPE) -> ReviewBoard:
-    return context.application.bot_data.setdefault("loanbot.review", ReviewBoard())  # type: ignore[no-any-return]
+    return context.application.bot_data.setdefault("loanbot.review", ReviewBoard())
 
 
 def candidates_for(engine: Any, group: Group) -> list[tuple[str, str, float]]:
@@ -145,16 +146,17 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/review: the most frequent groups, each with its buttons."""
     svc = services(context)
     if svc.stats is None or not svc.stats.enabled:
-        await send(update.effective_message, render_text(STATS_OFF if svc.stats is None else STATS_BROKEN))
+        await send(message_of(update), render_text(STATS_OFF if svc.stats is None else STATS_BROKEN))
         return
     stats = svc.stats
     groups = await asyncio.to_thread(lambda: group_items(stats.review_items(), stats.reviewed()))
     if not groups:
-        await send(update.effective_message, render_text(NOTHING))
+        await send(message_of(update), render_text(NOTHING))
         return
     days = f"{svc.settings.retention_days:g}"
-    await send(update.effective_message, render_text(
-        f"待处理的问题：{len(groups)} 组（最近 {days} 天，相似的问题归为一组，次数多的在前），下面是前 {min(SHOWN, len(groups))} 组。"
+    await send(message_of(update), render_text(
+        f"待处理的问题：{len(groups)} 组（最近 {days} 天，相似的问题归为一组，次数多的在前），"
+        f"下面是前 {min(SHOWN, len(groups))} 组。"
         "\n点“加为〈…〉的例句”教会机器人，或“忽略”。"))
     engine, memo = svc.engine, board(context)
     for number, group in enumerate(groups[:SHOWN], start=1):
@@ -165,12 +167,12 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         rows.append([InlineKeyboardButton("忽略", callback_data=f"{PREFIX}|i|{token}")])
         outgoing = render_text(format_group(number, group, candidates))
         outgoing[-1] = Outgoing(outgoing[-1].html, InlineKeyboardMarkup(rows))
-        await send(update.effective_message, outgoing)
+        await send(message_of(update), outgoing)
 
 
 async def _close(update: Update, note: str) -> None:
     """Show what was done under the group and take its buttons away."""
-    query = update.callback_query
+    query = query_of(update)
     message = query.message
     text = getattr(message, "text", None)
     with contextlib.suppress(TelegramError):
@@ -183,7 +185,7 @@ async def _close(update: Update, note: str) -> None:
 @admin_button
 async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """加为〈…〉的例句 (``r|l|<token>|<intent>``) and 忽略 (``r|i|<token>``)."""
-    query = update.callback_query
+    query = query_of(update)
     parts = (query.data or "").split("|")
     svc = services(context)
     group = board(context).get(parts[2]) if len(parts) >= 3 else None

@@ -128,7 +128,7 @@ class Services:
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+    return context.application.bot_data[SERVICES_KEY]
 
 
 def is_group(chat: Chat | None) -> bool:

@@ -1,7 +1,6 @@
 """How money, rates and figures are shown: the one place that rounds (to the fen, only for display) and formats."""
 from __future__ import annotations
 
-import os
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 _HUNDRED = Decimal(100)
@@ -103,6 +102,6 @@ def wan(amount: Decimal) -> str:
 
 def labelled(label: str | None, text: str) -> str:
     """``label：text`` unless the text already starts with (most of) its label: no "最高额度：最高额度20万元"."""
-    if not label or os.path.commonprefix([label, text])[:2] == label[:2]:
+    if not label or text.startswith(label[:2]):
         return text
     return f"{label}：{text}"

@@ -101,7 +101,7 @@ class DiskFreq:
         return value
 
     def __contains__(self, word: object) -> bool:
-        value = self._seen.get(word, None)  # type: ignore[call-overload]
+        value = self._seen.get(word, None)  # type: ignore[call-overload]  # any key; the str check only on a miss
         if value is None:
             if not isinstance(word, str):
                 return False

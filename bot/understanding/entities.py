@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..calc import DAYS_PER_MONTH  # an overdue or used period given in months, counted in days
 from ..text.numbers import CN_CHARS, CN_DIGITS, arabic_with_suffix, cn_to_decimal, to_number
@@ -84,7 +85,7 @@ class ProductFinder:
 
 
 # A term: a number and its unit. Unit → (slot, factor): 一周 = 7 days, 一季度 = 3 months, 两年 = 24 months.
-TERM_UNITS: dict[str, tuple[str, int]] = {
+TERM_UNITS: dict[str, tuple[SlotName, int]] = {
     "天": ("days", 1), "日": ("days", 1), "周": ("days", 7), "个星期": ("days", 7), "星期": ("days", 7),
     "个礼拜": ("days", 7), "礼拜": ("days", 7), "个月": ("months", 1), "期": ("months", 1),
     "个季度": ("months", 3), "季度": ("months", 3), "年": ("months", 12),
@@ -116,7 +117,8 @@ _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数
 _BOUND = re.compile(r"(?:按|用|以)?(?P<which>最低|最高|下限|上限)(?:的)?(?:日)?(?:利率|利息|费率)")
 
 
-MAX_AMOUNT_DIGITS = 13  # above 一万亿 a digit string is an id or noise, not an amount (and would overflow Decimal's precision)
+# above 一万亿 a digit string is an id or noise, not an amount (and would overflow Decimal's precision)
+MAX_AMOUNT_DIGITS = 13
 
 
 def _plausible(span: str) -> bool:
@@ -136,7 +138,7 @@ def _well_formed(numeral: str) -> bool:
     return not _RUN_TOGETHER.search(numeral)
 
 
-def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
+def _term_value(match: re.Match[str]) -> tuple[SlotName, int, int] | None:
     """(slot, value, start) of a term match; a Chinese number too big for a term is read from a later start
     after its amount's 万/千 ("三万四十五天" is 三万 and 45 days), so the amount before it stays an amount."""
     slot, factor = TERM_UNITS[match.group("unit")]
@@ -159,7 +161,7 @@ def _term_value(match: re.Match[str]) -> tuple[str, int, int] | None:
 
 def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[int, int]]]]:
     """Numeric slots from folded text, with the (slot name, span) each occupies."""
-    slots: dict[str, object] = {}
+    slots: dict[str, Any] = {}  # SlotValues' fields by name
     spans: list[tuple[int, int]] = []
     named: list[tuple[SlotName, tuple[int, int]]] = []
 
@@ -172,7 +174,8 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         return True
 
     spans.extend(m.span() for m in _PERCENT_WORD.finditer(text))  # "百分之多少" is no amount of 100
-    for name, pattern in (("overdue_days", _OVERDUE), ("repay_day", _USED)):
+    counted_in_days: tuple[tuple[SlotName, re.Pattern[str]], ...] = (("overdue_days", _OVERDUE), ("repay_day", _USED))
+    for name, pattern in counted_in_days:
         for m in pattern.finditer(text):
             term = _term_value(m)
             if term is not None:  # the overdue mask keeps its verb (逾期几天); a used period keeps 提前还清 readable
@@ -210,11 +213,13 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         value, span = amount
         slots["amount"] = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
         named.append(("amount", span))
-    return SlotValues(**slots), named  # type: ignore[arg-type]
+    return SlotValues(**slots), named
 
 
 def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tuple[int, int]] | None:
-    free = lambda s, e: not any(s < e2 and s2 < e for s2, e2 in spans) and _plausible(text[s:e])  # noqa: E731
+    def free(s: int, e: int) -> bool:
+        return not any(s < e2 and s2 < e for s2, e2 in spans) and _plausible(text[s:e])
+
     for m in _AMOUNT.finditer(text):
         if not free(*m.span()):
             continue
@@ -237,7 +242,7 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
             e = min(taken)
             if e <= s or not free(s, e):
                 continue
-        value = cn_to_decimal(text[s:e].strip()) if taken else cn_to_decimal(m.group("num"))
-        if value is not None and (value >= 100 or (m.group("unit") and not taken)):
-            return value, (s, e)
+        read = cn_to_decimal(text[s:e].strip()) if taken else cn_to_decimal(m.group("num"))
+        if read is not None and (read >= 100 or (m.group("unit") and not taken)):
+            return read, (s, e)
     return None

@@ -72,7 +72,8 @@ class Intent(Frozen):
         for example in examples:
             unknown = [p for p in _PLACEHOLDER.findall(example) if p not in PLACEHOLDERS]
             if unknown:
-                raise ValueError(f"例句 {example!r} 含未知占位符 {', '.join(unknown)}（可用：{', '.join(PLACEHOLDERS)}）")
+                raise ValueError(f"例句 {example!r} 含未知占位符 {', '.join(unknown)}"
+                                 f"（可用：{', '.join(PLACEHOLDERS)}）")
             if not example.strip():
                 raise ValueError("例句不能为空")
         return examples

@@ -74,15 +74,13 @@ class IntentMatcher:
         self._sorted = [e[1].sorted_tokens for e in examples]
         ids = [e[0] for e in examples]
         order = sorted(range(len(ids)), key=lambda i: ids[i])
-        self._order = np.array(order, dtype=np.int64)
         grouped = [ids[i] for i in order]
         bounds = [0] + [k for k in range(1, len(grouped)) if grouped[k] != grouped[k - 1]]
         self._group_ids = [grouped[b] for b in bounds]
-        self._starts = np.array(bounds, dtype=np.int64)
-        self._ends = bounds[1:] + [len(grouped)]
-        self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
-        self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
-        self._group_texts = [[self._texts[i] for i in order[s:e]] for s, e in zip(bounds, self._ends)]
+        self._ends = [*bounds[1:], len(grouped)]
+        self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
+        self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
+        self._group_texts = [[self._texts[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
         self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
         for intent in intents:
@@ -92,7 +90,8 @@ class IntentMatcher:
         required = {i.id for i in intents if i.keyword_required}
         self._gated = np.array([g in required for g in self._group_ids], dtype=bool)
         self._hint_vectors = {
-            slot: np.array([1.0 if g in ids else 0.0 for g in self._group_ids]) for slot, ids in self._entity_hints.items()
+            slot: np.array([1.0 if g in ids else 0.0 for g in self._group_ids])
+            for slot, ids in self._entity_hints.items()
         }
         # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
         vocab: dict[str, dict[str, float]] = {}
@@ -111,15 +110,15 @@ class IntentMatcher:
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
         # feature → row of IDF × per-intent weight (columns aligned with _group_ids): coverage is a row sum
-        features = sorted(df)
-        self._row = {t: i for i, t in enumerate(features)}
-        self._row_idf = np.array([self._idf[t] for t in features])
-        self._matrix = np.zeros((len(features), len(self._group_ids)))
+        ordered = sorted(df)
+        self._row = {t: i for i, t in enumerate(ordered)}
+        self._row_idf = np.array([self._idf[t] for t in ordered])
+        self._matrix = np.zeros((len(ordered), len(self._group_ids)))
         for column, group in enumerate(self._group_ids):  # only the words an intent has: a sparse fill
-            words = vocab.get(group, {})
-            if words:
-                rows = np.fromiter((self._row[t] for t in words), dtype=np.int64, count=len(words))
-                self._matrix[rows, column] = np.fromiter(words.values(), dtype=float, count=len(words))
+            weights = vocab.get(group, {})
+            if weights:
+                rows = np.fromiter((self._row[t] for t in weights), dtype=np.int64, count=len(weights))
+                self._matrix[rows, column] = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
         self._matrix *= self._row_idf[:, None]
         self._hinted_slots = frozenset(self._hint_vectors)
         self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
@@ -196,7 +195,7 @@ class IntentMatcher:
         combined = np.maximum(by_chars, by_tokens)
         score[shortlist] += self.FUZZY_WEIGHT * np.maximum.reduceat(combined, starts)
         score = np.minimum(score, 100.0)
-        where = dict(zip(shortlisted, starts))
+        where = dict(zip(shortlisted, starts, strict=True))
         out = []
         for k in np.argsort(-score, kind="stable")[:limit].tolist():
             example = ""
@@ -207,7 +206,8 @@ class IntentMatcher:
         return tuple(out), unknown
 
     def _choices_of(self, shortlisted: tuple[int, ...]) -> tuple[list[str], list[str], list[int]]:
-        """The shortlisted intents' examples (characters, sorted tokens) in one list each, and where each intent starts."""
+        """The shortlisted intents' examples (characters, sorted tokens) in one list each, and where each intent
+        starts."""
         chars = list(chain.from_iterable(self._group_chars[k] for k in shortlisted))
         tokens = list(chain.from_iterable(self._group_sorted[k] for k in shortlisted))
         starts = list(accumulate([len(self._group_chars[k]) for k in shortlisted[:-1]], initial=0))

@@ -31,8 +31,8 @@ _LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
-_FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|也是这样|也这样|这样|也一样|一样|同样|也是|"
-                     r"够不够|够吗|行不行|行吗|可以吗|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
+_FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|换成|改成|还是|也是这样|也这样|这样|也一样|一样|"
+                     r"同样|也是|够不够|够吗|行不行|行吗|可以吗|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
 
 LETTER_SPACED = 0.7  # a message most of whose space-separated pieces are one character is typed letter by letter
@@ -88,7 +88,8 @@ class Understanding:
                 for placeholder in PLACEHOLDERS:
                     filled = filled.replace(placeholder, "")
                 examples.append((intent.id, self._form(self._mask(fold(filled))[0]), example))
-        hints = {slot: tuple(i.id for i in intents if slot in i.hints) for slot in SLOT_NAMES}  # the YAML's hints
+        hints: dict[str, tuple[str, ...]] = {  # the YAML's hints
+            slot: tuple(i.id for i in intents if slot in i.hints) for slot in SLOT_NAMES}
         self.matcher = IntentMatcher(intents, examples, hints, self._topic_vocabulary(intents))
         # "weilidai zui gao neng jie duo shao" is read in the bot's own words (the table is built on first use)
         self.pinyin = PinyinReader([*(e for _, _, e in examples), *(k for i in intents for k in i.keywords),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,8 @@ class SlotValues:
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
 
-    def given(self) -> dict[str, object]:
-        """The slots that are set, by name."""
+    def given(self) -> dict[str, Any]:
+        """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
         return {n: getattr(self, n) for n in SLOT_NAMES if getattr(self, n) is not None}
 
     def numbers(self) -> SlotValues:
@@ -37,7 +37,7 @@ class SlotValues:
             given["months"] = None
         if "months" in given and "days" not in given:
             given["days"] = None
-        return replace(self, **given)  # type: ignore[arg-type]
+        return replace(self, **given)
 
 
 SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis"]

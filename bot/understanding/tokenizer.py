@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .dictionary import DiskFreq, build, cache_dir, dictionary_path
+
 
 def _import_jieba() -> ModuleType:
     """``import jieba`` without ``pkg_resources``: jieba only uses it to open its own data files and falls
@@ -61,12 +63,11 @@ class _LazyFinalseg(ModuleType):
 jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 
-from .dictionary import DiskFreq, build, cache_dir, dictionary_path  # noqa: E402
-
 # Words jieba splits out of the box that carry the meaning of a question.
 BASE_WORDS = (
-    "芝麻分", "芝麻信用", "芝麻信用分", "日利率", "年利率", "年化", "年化利率", "日息", "月息", "利息", "罚息", "违约金",
-    "提前还款", "提前还", "等额本息", "等额本金", "先息后本", "逾期", "额度", "提额", "降额", "审批", "放款", "到账",
+    "芝麻分", "芝麻信用", "芝麻信用分", "日利率", "年利率", "年化", "年化利率", "日息", "月息", "利息", "罚息",
+    "违约金", "提前还款", "提前还", "等额本息", "等额本金", "先息后本", "逾期", "额度", "提额", "降额", "审批",
+    "放款", "到账",
     "实名认证", "活跃度", "资产证明", "理财通", "余额宝", "零钱通", "风控", "反欺诈", "催收", "坏账率", "逾期率",
     "获客成本", "覆盖率", "合规", "分付", "征信", "白名单", "邀请制", "分期", "还款方式", "手续费", "开通",
 )
@@ -77,7 +78,7 @@ KEPT_SEGMENT_FILES = 4  # segment files kept in the cache folder (the newest; se
 DICTIONARY_ENV = "LOANBOT_DICTIONARY"  # "disk" (default): jieba's dictionary read on demand; "memory": loaded whole
 
 
-def _initialize(dt: jieba.Tokenizer) -> None:
+def _initialize(dt: Any) -> None:  # a jieba.Tokenizer (jieba has no type hints)
     """``dt.initialize()``, but reading jieba's own dictionary cache with ``marshal.loads`` of the whole file
     (2-3x faster than jieba's ``marshal.load`` of the open file); jieba's own path when that fails."""
     if dt.initialized:
@@ -226,10 +227,6 @@ def prune_segments(folder: Path, keep: Path | None = None, newest: int = KEPT_SE
             continue
         removed.append(path)
     return removed
-
-    def spaced(self, text: str) -> str:
-        """Tokens joined with spaces, the form rapidfuzz's token scorers expect."""
-        return " ".join(self.tokens(text))
 
 
 _shared: Tokenizer | None = None

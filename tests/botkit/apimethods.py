@@ -56,8 +56,12 @@ class BotApiMethods:
     _files: dict[str, tuple[str, bytes]]
 
     def _signal(self) -> None: ...
-    def _bot_user(self) -> dict[str, Any]: ...
-    def _chat(self, chat_id: int, chat_type: str | None = None) -> dict[str, Any]: ...
+
+    def _bot_user(self) -> dict[str, Any]:
+        raise NotImplementedError  # FakeBotApi's
+
+    def _chat(self, chat_id: int, chat_type: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError  # FakeBotApi's
 
     @staticmethod
     def _scope_key(scope: dict[str, Any] | None, language_code: str) -> str:

@@ -64,6 +64,13 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [(b.get("text", ""), b.get("callback_data")) for row in rows for b in row]
 
+    def button(self, label: str) -> str:
+        """The callback data of the button labelled ``label`` (KeyError when there is no such button)."""
+        data = dict(self.buttons)[label]
+        if data is None:
+            raise KeyError(f"button {label!r} has no callback data")
+        return data
+
     @property
     def file(self) -> bytes | None:
         """The bytes of a sent photo or document."""

@@ -102,7 +102,7 @@ class FakeBotApi(BotApiMethods):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         return self
 
@@ -164,7 +164,7 @@ class FakeBotApi(BotApiMethods):
         return self.push_message(chat_id, user_id, sticker=build.sticker(), **kw)
 
     def push_photo(self, chat_id: int, user_id: int, caption: str | None = None, **kw: Any) -> dict[str, Any]:
-        extra = {"caption": caption} if caption else {}
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
         return self.push_message(chat_id, user_id, photo=build.photo(), **extra, **kw)
 
     def push_voice(self, chat_id: int, user_id: int, **kw: Any) -> dict[str, Any]:
@@ -178,8 +178,9 @@ class FakeBotApi(BotApiMethods):
         else:
             file_id, _ = self._store_file(content)
             document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name or "file",
-                        "mime_type": "application/x-yaml", "file_size": len(content) if file_size is None else file_size}
-        extra = {"caption": caption} if caption else {}
+                        "mime_type": "application/x-yaml",
+                        "file_size": len(content) if file_size is None else file_size}
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
         return self.push_message(chat_id, user_id, document=document, **extra, **kw)
 
     def push_edited_text(self, chat_id: int, user_id: int, message_id: int, text: str, *,
