@@ -172,3 +172,14 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     assert engine.reply("mb1", "网商贷和借呗相比哪个额度高").intent == "compare"
     reply = engine.reply("mb2", "我已经被转到网商贷了还有办法切回借呗吗")
     assert (reply.kind, reply.intent) == ("uncovered", "mybank_switch") and "网商贷" in reply.text
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("借呗早早全部结清了结果额度反而没有了", "limit_lost"),  # 结清 does not make it a prepayment question
+    ("借呗分成6期以后每期是几号扣钱", "repay_date"),  # 期 does not make it an instalment calculation
+    ("借呗的钱我想拿去还信用卡", "loan_use"),  # repaying something else with the loan, not repaying the loan
+    ("微粒贷申请后显示审批未通过是啥原因", "how_to_apply"),  # why not approved, not how long approval takes
+])
+def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
+    reply = engine.reply(f"cue:{question}", question)
+    assert reply.intent == intent, reply.text
