@@ -183,3 +183,8 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
     assert reply.intent == intent, reply.text
+
+
+def test_a_frequent_typo_of_the_product_name_leaves_no_stray_character(engine: Engine) -> None:
+    parse = engine.understanding.parse("我手机上的微粒货要去哪里开")
+    assert parse.entities.products == ("weilidai",) and "货" not in parse.residue
