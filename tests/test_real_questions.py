@@ -69,6 +69,9 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("QQ钱包里的微粒贷怎么开", "qq_channel"),
     ("借呗人脸识别老是不通过", "account_issue"),
     ("微粒贷要怎么注销掉", "freeze_close"),
+    ("借呗怎么被换成网商贷了能改回去吗", "mybank_switch"),
+    ("借呗每月还钱那天我想往后挪几天", "repay_date"),
+    ("不打算再用微粒贷了能停掉吗", "freeze_close"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -153,3 +156,35 @@ def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engi
     reply = engine.reply("rq16", "芝麻分怎么提高")
     assert reply.intent == "credit_evaluation" and reply.products == ()
     assert reply.text.startswith("【芝麻信用】") and "【微粒贷】" not in reply.text and "消费行为" in reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "芝麻分快八百了还是开不了借呗为啥",
+    "借呗一直开不出来是不是我哪里不够格",
+])
+def test_why_cannot_i_open_it_is_a_how_to_apply_question(engine: Engine, question: str) -> None:
+    """A 芝麻分 mentioned as context in "why don't I have it" is not a question about the threshold."""
+    reply = engine.reply(f"apply:{question}", question)
+    assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
+
+
+def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine: Engine) -> None:
+    assert engine.reply("mb1", "网商贷和借呗相比哪个额度高").intent == "compare"
+    reply = engine.reply("mb2", "我已经被转到网商贷了还有办法切回借呗吗")
+    assert (reply.kind, reply.intent) == ("uncovered", "mybank_switch") and "网商贷" in reply.text
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("借呗早早全部结清了结果额度反而没有了", "limit_lost"),  # 结清 does not make it a prepayment question
+    ("借呗分成6期以后每期是几号扣钱", "repay_date"),  # 期 does not make it an instalment calculation
+    ("借呗的钱我想拿去还信用卡", "loan_use"),  # repaying something else with the loan, not repaying the loan
+    ("微粒贷申请后显示审批未通过是啥原因", "how_to_apply"),  # why not approved, not how long approval takes
+])
+def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
+    reply = engine.reply(f"cue:{question}", question)
+    assert reply.intent == intent, reply.text
+
+
+def test_a_frequent_typo_of_the_product_name_leaves_no_stray_character(engine: Engine) -> None:
+    parse = engine.understanding.parse("我手机上的微粒货要去哪里开")
+    assert parse.entities.products == ("weilidai",) and "货" not in parse.residue

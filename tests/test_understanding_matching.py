@@ -73,13 +73,13 @@ def test_holdout_set_stays_above_its_floor() -> None:
 
 
 def test_real_like_set_floors() -> None:
-    # tests/data/real_like.jsonl: real-traffic style and topic mix; the tuning set of the real-questions work.
-    # The target is 95 % answerable / ≤ 2 % confidently wrong; these floors are where it stands now.
+    # tests/data/real_like.jsonl: real-traffic style and topic mix; the tuning set of the real-questions work
+    # (not a blind figure). The targets: ≥ 95 % answerable, ≤ 2 % confidently wrong.
     report = evaluate(fresh_engine(), load_cases(DEV.with_name("real_like.jsonl")))
     assert len(report.outcomes) >= 600
-    assert report.answerable_accuracy >= 0.85, report.render()
-    assert report.uncovered_accuracy >= 0.84, report.render()
-    assert report.confidently_wrong <= 0.045, report.render()
+    assert report.answerable_accuracy >= 0.95, report.render()
+    assert report.uncovered_accuracy >= 0.94, report.render()
+    assert report.confidently_wrong <= 0.02, report.render()
     assert report.oos_recall >= 0.88, report.render()
 
 
@@ -93,7 +93,7 @@ def test_blind_set_floors_without_reading_it() -> None:
     # tests/data/blind.jsonl is never opened for error analysis: a failure shows the summary only.
     report = evaluate(fresh_engine(), load_cases(DEV.with_name("blind.jsonl")))
     summary = " ".join(f"{k}={v:.1%}" for k, v in report.summary().items())
-    assert report.answerable_accuracy >= 0.90 and report.confidently_wrong <= 0.05, summary
+    assert report.answerable_accuracy >= 0.91 and report.confidently_wrong <= 0.045, summary
 
 
 def test_candidates_are_ranked_with_scores(engine: Engine) -> None:
