@@ -136,6 +136,8 @@ def build_engine(knowledge_dir: Path, intents_dir: Path, previous: Engine | None
     sessions = previous.sessions if previous is not None else SessionStore()
     composer = Composer(kb, understanding.intents)
     references = frozenset(p.id for p in kb.products if p.kind == "reference")
-    policy = Policy(understanding.intents, understanding.parse, composer.covers, understanding.relevant, references)
+    generic = frozenset(p.id for p in kb.products if p.generic)
+    policy = Policy(understanding.intents, understanding.parse, composer.covers, understanding.relevant, references,
+                    generic)
     return Engine(kb=kb, intents=intents, understanding=understanding, sessions=sessions, composer=composer,
                   policy=policy, responder=Responder(kb, understanding.intents, composer))

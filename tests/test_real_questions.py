@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bot.dialogue.context import Context
 from bot.engine import Engine
 
 UNCOVERED_PHRASE = "两份资料里没有讲"
@@ -188,3 +189,30 @@ def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: st
 def test_a_frequent_typo_of_the_product_name_leaves_no_stray_character(engine: Engine) -> None:
     parse = engine.understanding.parse("我手机上的微粒货要去哪里开")
     assert parse.entities.products == ("weilidai",) and "货" not in parse.residue
+
+
+def test_a_cue_word_is_found_across_a_product_name(engine: Engine) -> None:
+    """"我借呗的额度是多少" carries the cue 我的额度…: an account-specific question, not the documents' maximum."""
+    reply = engine.reply("cue1", "我借呗的额度是多少")
+    assert reply.kind == "uncovered" and reply.products == ("jiebei",)
+
+
+def test_a_connector_inside_a_question_does_not_split_it(engine: Engine) -> None:
+    reply = engine.reply("cl1", "开微粒贷需要另外下载什么app吗")
+    assert reply.intent == "how_to_apply" and reply.also == ()
+    both = engine.reply("cl2", "微粒贷最高能借多少还有利息多少")
+    assert both.intent == "max_amount" and both.also == ("rates",)
+
+
+@pytest.mark.parametrize("question", ["借条和欠条有什么区别", "推荐个好用的手机"])
+def test_a_comparison_of_things_that_are_not_loans_is_declined(engine: Engine, question: str) -> None:
+    assert engine.reply(question, question).kind == "not_understood"
+
+
+def test_wechat_named_alone_does_not_lower_the_bars(engine: Engine) -> None:
+    """微信 is named in every other message; by itself it does not make a question one about loans, so the
+    ordinary bars apply (answer 45), not the lower ones for a product or credit platform (36)."""
+    generic = engine.policy.decide(engine.understanding.parse("微信给的分有用吗"), Context())
+    assert generic.kind != "answer" and 36 <= generic.score < 45 and "bars: answer 45" in generic.reason
+    credit = engine.policy.decide(engine.understanding.parse("芝麻信用给的分有用吗"), Context())
+    assert credit.kind == "answer"

@@ -40,6 +40,8 @@ SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the 
 UNCOVERED_UNKNOWN = 0.3
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
                          r"冻结|解冻|注销|账户")
+# Without a product named, a comparison whose words are this much unknown to every intent compares other things
+COMPARE_UNKNOWN = 0.15
 # How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
@@ -52,7 +54,9 @@ _SWITCH = re.compile(r"^(?:那|那么)?(?P<topic>.{1,6}?)(?:呢|咋样|怎么样
 MAX_SWITCH_RESIDUE = 4
 _COMPARING = re.compile(r"比|和|跟|与|对比")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
-_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|还有|另外|以及|顺便问")
+# A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
+                     r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
@@ -123,12 +127,13 @@ class Policy:
 
     def __init__(self, intents: Mapping[str, Intent], parse: Callable[[str], Parse],
                  covers: Callable[[str, str], bool], relevant: Callable[[Parse, str], bool],
-                 references: frozenset[str] = frozenset()) -> None:
+                 references: frozenset[str] = frozenset(), generic: frozenset[str] = frozenset()) -> None:
         self.intents = intents
         self._parse = parse  # a clause of a message, understood on its own
         self._covers = covers  # whether an intent has facts about a platform ("芝麻分怎么提高": 芝麻信用's own)
         self._relevant = relevant  # whether an intent shares a content word with the question
         self._references_ids = references  # banks, other lenders: named, they vouch for a question like a loan
+        self._generic = generic  # 微信, 支付宝: named alone they are no evidence that a question is about loans
         # the intents that compare products and introduce one (named by their renderer, not their id)
         self.comparison = next((i for i, spec in intents.items() if spec.answer == "comparison"), "")
         self.overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
@@ -174,7 +179,8 @@ class Policy:
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
         # vouches for it as a loan product does
         vouched = bool(ranked) and any(o in self._references_ids and self._covers(ranked[0][0], o) for o in e.others)
-        ranking = rank(ranked, domain=bool(e.products or e.others) or context.intent is not None,
+        evidence = bool(e.products) or any(o not in self._generic for o in e.others)
+        ranking = rank(ranked, domain=evidence or context.intent is not None,
                        unknown=parse.unknown, named=bool(e.products) or vouched,
                        conversation=context.intent is not None)
         if context.intent and self._follows_up(parse, context, ranking):
@@ -189,6 +195,10 @@ class Policy:
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
                     e.products or _LOAN_WORDS.search(parse.folded)):
                 return None, 0.0, "uncovered topic without any word about borrowing", False  # "茅台股票还能买吗"
+            if ranking.intent == self.comparison and parse.unknown >= COMPARE_UNKNOWN and not (
+                    e.products or e.others or context.products):
+                # "借条和欠条有什么区别", "苹果和三星哪个好": what is compared is none of ours
+                return None, 0.0, f"a comparison of things unknown to every intent ({parse.unknown:.0%})", False
             return ranking.intent, ranking.score, ranking.reason, False
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
             return self.comparison, BARE_SCORE, "two products and nothing else: compare", False

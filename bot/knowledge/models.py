@@ -181,6 +181,8 @@ class Product(Frozen):
     aliases: tuple[str, ...] = ()
     summary: str = ""
     channel: str = ""  # where a user gets account-specific help: the product's official page and customer service
+    # a name used for everything (微信, 支付宝): named alone, it does not make a question one about loans
+    generic: bool = False
 
 
 class Conflict(Frozen):

@@ -28,6 +28,7 @@ class Entities:
     values: SlotValues = SlotValues()  # the numbers given (amount, term, overdue days …)
     unstated: frozenset[str] = frozenset()  # slots asked about without a number ("借几万", a masked "借***天")
     spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where entities were found
+    product_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where loan names were found
 
     def slots(self) -> dict[str, object]:
         """The slots that are set, by name."""

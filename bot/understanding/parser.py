@@ -35,6 +35,16 @@ _FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|
                      r"同样|也是|够不够|够吗|行不行|行吗|可以吗|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
 
+def _without(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with the characters of ``spans`` removed."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        out.append(text[last:start])
+        last = max(last, end)
+    out.append(text[last:])
+    return "".join(out)
+
+
 LETTER_SPACED = 0.7  # a message most of whose space-separated pieces are one character is typed letter by letter
 
 
@@ -112,7 +122,10 @@ class Understanding:
             folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy
         masked, entities = self._mask(folded)
         form = self._form(masked)
-        candidates, unknown = self.matcher.analyse(form, folded, frozenset(entities.slots()))
+        # cue words are looked for in the text as typed and with the loan names taken out ("我借呗的额度" has the
+        # cue 我的额度); "|" joins the two so that no cue spans them
+        cues = f"{folded}|{_without(folded, entities.product_spans)}" if entities.product_spans else folded
+        candidates, unknown = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
@@ -160,6 +173,7 @@ class Understanding:
             if self.kb.product(pid).kind == "outside" and compact[s:e] not in outside:
                 outside.append(compact[s:e])
         entities = Entities(products=tuple(loans), others=tuple(others), outside=tuple(outside),
+                            product_spans=tuple((s, e) for pid, s, e in mentions if self.products.is_loan(pid)),
                             unstated=unstated_slots(compact),
                             spans=tuple(product_spans + [span for _, span in number_spans]), values=slots)
         return "".join(out), entities
