@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from bot.cli import main
+from bot.engine import Engine
 from tests.conftest import REPO
 
 
@@ -104,3 +105,11 @@ def test_console_script_piped_into_head_exits_quietly() -> None:
     command = '.venv/bin/loanbot ask --full "借呗借2万分6期每月还多少" | head -1; exit "${PIPESTATUS[0]}"'
     done = subprocess.run(["bash", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stderr == "" and "每月约" in done.stdout
+
+
+def test_readme_explain_example_is_what_the_bot_prints(engine: Engine) -> None:
+    """The README's ``ask --explain`` block is the bot's real output for that question (scores included)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split('$ .venv/bin/python -m bot ask --explain "', 1)[1].split("```", 1)[0]
+    question, shown = block.split('"\n', 1)
+    assert engine.explain("readme", question).split("\n\n")[0] == shown.rstrip("\n")
