@@ -84,18 +84,14 @@ class KnowledgeBase:
 
     def daily_rates(self, product: str) -> tuple[list[Decimal], list[Fact]]:
         """The daily rate(s) as fractions (one for a fixed rate, two for a range) and the facts stating them."""
-        facts = list(self.find(product, "daily_rate"))
-        if not facts:
-            return [], []
-        value = facts[0].value
-        if isinstance(value, RateRange):
-            return [value.min_percent / HUNDRED, value.max_percent / HUNDRED], facts
-        assert isinstance(value, Rate)
-        return [value.percent / HUNDRED], facts
+        return self._rates(product, "daily_rate")
 
     def annual_rates(self, product: str) -> tuple[list[Decimal], list[Fact]]:
         """The stated annual rate(s) as fractions (one, or both ends of a range) and the facts stating them."""
-        facts = list(self.find(product, "annual_rate"))
+        return self._rates(product, "annual_rate")
+
+    def _rates(self, product: str, topic: str) -> tuple[list[Decimal], list[Fact]]:
+        facts = list(self.find(product, topic))
         if not facts:
             return [], []
         value = facts[0].value
