@@ -114,3 +114,9 @@ def test_should_i_borrow_gets_a_neutral_comparison_never_encouragement(engine: E
     assert any(line.startswith("我不能替你做决定") for line in reply.text.splitlines()[:2])
     assert "不构成财务建议" in reply.text
     assert not reply.suggestions or reply.kind == "answer"  # not a bare menu
+
+
+@pytest.mark.parametrize("question", ["WE2000一天利息多少", "借呗一天的利息是多少"])
+def test_one_day_without_an_amount_asks_the_daily_rate(engine: Engine, question: str) -> None:
+    reply = engine.reply(question, question)
+    assert reply.intent == "rates" and "日利率" in reply.text.splitlines()[0]

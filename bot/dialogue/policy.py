@@ -326,6 +326,8 @@ class Policy:
         given = {n for n in spec.needs if getattr(slots, n) is not None} | (set(spec.needs) & unstated)
         if spec.needs and spec.otherwise and not given:
             return spec.otherwise
+        if spec.otherwise and slots.amount is None and slots.days == 1 and not slots.months:
+            return spec.otherwise  # "WE2000一天利息多少" asks the daily rate, not the cost of one day
         return intent
 
     def _also(self, parse: Parse, intent: str) -> tuple[str, ...]:
