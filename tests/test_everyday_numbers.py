@@ -125,7 +125,8 @@ def test_one_day_without_an_amount_asks_the_daily_rate(engine: Engine, question:
 @pytest.mark.parametrize(("question", "intent", "first"), [
     ("我上个月换了工作，收入还行，最近手头有点紧，想问一下借呗借两万分六期每个月要还多少，谢谢", "installment",
      "借呗借2万元分6期"),
-    ("你好，我是第一次用这个，朋友说微粒贷挺方便的，我就想知道它最高能借多少钱", "max_amount", "微粒贷：最高额度20万元"),
+    ("你好，我是第一次用这个，朋友说微粒贷挺方便的，我就想知道它最高能借多少钱", "max_amount",
+     "微粒贷：最高额度20万元"),
 ])
 def test_a_rambling_message_is_answered_for_its_question(engine: Engine, question: str, intent: str,
                                                          first: str) -> None:
