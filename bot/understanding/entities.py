@@ -54,6 +54,12 @@ class ProductFinder:
                     self._typos.setdefault(alias[:i] + "?" + alias[i + 1:], alias)
         self._typo_lengths = sorted({len(k) for k in self._typos})
         self._typo_starts = frozenset(k[0] for k in self._typos)
+        # a text with no window that differs from a typo key in its "?" alone has no typo to look for: one search
+        # instead of a scan of every window (a window that is the name itself overlaps the name found, and is
+        # skipped by the scan anyway, hence the lookahead)
+        self._typo_pattern = re.compile("|".join(
+            f"{re.escape(key[:key.index('?')])}(?!{re.escape(alias[key.index('?')])})[\u4e00-\u9fff]"
+            f"{re.escape(key[key.index('?') + 1:])}" for key, alias in self._typos.items())) if self._typos else None
         # spaces inside a name are tolerated: "we 2000", "微粒 贷"
         self._pattern = re.compile("|".join(r"\s*".join(map(re.escape, a)) for a, _ in self._aliases))
         self._by_alias = dict(aliases)
@@ -65,7 +71,7 @@ class ProductFinder:
         for match in self._pattern.finditer(compact):
             found.append((self._by_alias[re.sub(r"\s+", "", match.group())], match.start(), match.end()))
         taken = [(s, e) for _, s, e in found]
-        for n in self._typo_lengths:
+        for n in self._typo_lengths if self._typo_pattern is not None and self._typo_pattern.search(compact) else ():
             for start in range(0, len(compact) - n + 1):
                 if compact[start] not in self._typo_starts:
                     continue
