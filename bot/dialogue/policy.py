@@ -309,7 +309,8 @@ class Policy:
         assert decision.intent is not None
         lead = decision.asked[0] if decision.asked else decision.intent
         spec = self.intents[lead]
-        decision = replace(decision, intent=lead)
+        if lead != decision.intent:
+            decision = replace(decision, intent=lead)
         if spec.kind == "smalltalk":
             return replace(decision, kind="smalltalk", products=())
         if all(self.intents[a].kind == "uncovered" for a in decision.asked):
