@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from itertools import pairwise
 from typing import Literal
 
 __all__ = [
@@ -350,11 +351,14 @@ _NEGATIVE_GRID = tuple(
 )
 
 
-def _bracket(flows: list[Decimal]) -> tuple[Decimal, Decimal] | Decimal:
+def _bracket(flows: list[Decimal], guess: Decimal | None = None) -> tuple[Decimal, Decimal] | Decimal:
     """Find an interval with a sign change of the NPV (or an exact root), nearest 0 first."""
     f0 = _npv_and_slope(_ZERO, flows)[0]
     if f0.is_zero():
         return _ZERO
+    near = _around(guess, flows) if guess is not None else None
+    if near is not None:
+        return near
     for grid in (_POSITIVE_GRID, _NEGATIVE_GRID):
         prev_rate, prev_value = _ZERO, f0
         for rate in grid:
@@ -367,11 +371,31 @@ def _bracket(flows: list[Decimal]) -> tuple[Decimal, Decimal] | Decimal:
     raise ValueError("no IRR found: the NPV does not change sign on (-1, 2**20]")
 
 
+_GUESS_WIDTH = Decimal("1e-12")  # relative half-width of the interval tried around a guess
+
+
+def _around(guess: Decimal, flows: list[Decimal]) -> tuple[Decimal, Decimal] | None:
+    """A narrow interval around ``guess`` across which the NPV changes sign, when the flows change sign once
+    (a loan: the NPV then has exactly one root on (−1, ∞), the one the grid scan would bracket); None otherwise."""
+    signs = [cf > 0 for cf in flows if not cf.is_zero()]
+    if sum(a != b for a, b in pairwise(signs)) != 1:
+        return None
+    width = (abs(guess) + _GUESS_WIDTH) * _GUESS_WIDTH
+    lo, hi = guess - width, guess + width
+    if lo <= _NEGATIVE_GRID[-1] or hi > _POSITIVE_GRID[-1]:  # beyond what the grid scan looks at
+        return None
+    f_lo, f_hi = _npv_and_slope(lo, flows)[0], _npv_and_slope(hi, flows)[0]
+    if f_lo.is_zero() or f_hi.is_zero() or (f_lo < 0) == (f_hi < 0):
+        return None
+    return lo, hi
+
+
 def irr(
     cash_flows: Sequence[Decimal],
     *,
     tol: Decimal = _DEFAULT_TOL,
     max_iter: int = 200,
+    guess: Decimal | None = None,
 ) -> Decimal:
     """Periodic internal rate of return: the rate r > −1 with NPV(r) = 0.
 
@@ -381,6 +405,10 @@ def irr(
     every sign is flipped.  Solved in Decimal by safeguarded Newton–bisection
     until the step is below *tol* (default 1e-15).  When the NPV has several
     roots, the one found nearest 0 (positive side first) is returned.
+    *guess*, a rate expected very near the root (a schedule's own periodic
+    rate), lets the solve start from a narrow interval around it instead of
+    scanning from 0, when the flows change sign once (one root) and the NPV
+    changes sign across that interval: a few NPV evaluations instead of a dozen.
 
     Raises ValueError when the flows have no sign change or no root is found.
     """
@@ -391,7 +419,7 @@ def irr(
     if not (any(cf > 0 for cf in flows) and any(cf < 0 for cf in flows)):
         raise ValueError("cash_flows need at least one positive and one negative value")
     with localcontext(_ctx()):
-        found = _bracket(flows)
+        found = _bracket(flows, _d(guess, "guess") if guess is not None else None)
         if isinstance(found, Decimal):
             return found
         lo, hi = found
@@ -423,7 +451,7 @@ def irr(
 
 
 def annualized_rate_irr_flows(
-    principal: Decimal, payments: Sequence[Decimal], periods_per_year: int = 12
+    principal: Decimal, payments: Sequence[Decimal], periods_per_year: int = 12, guess: Decimal | None = None
 ) -> Decimal:
     """Annualized rate by the IRR method of PBoC announcement 〔2021〕 No. 3.
 
@@ -437,7 +465,7 @@ def annualized_rate_irr_flows(
     if n <= 0:
         raise ValueError(f"periods_per_year must be > 0, got {n}")
     flows = [-p, *_flows(payments)]
-    rate = irr(flows)
+    rate = irr(flows, guess=guess)
     with localcontext(_ctx()):
         return rate * n
 
@@ -446,4 +474,6 @@ def annualized_rate_irr(schedule: Schedule) -> Decimal:
     """Annualized rate of a monthly schedule: monthly IRR × 12 (PBoC 〔2021〕 No. 3 IRR method)."""
     if not isinstance(schedule, Schedule):
         raise TypeError(f"schedule must be Schedule, not {type(schedule).__name__}")
-    return annualized_rate_irr_flows(schedule.principal, [row.payment for row in schedule.rows], 12)
+    # a schedule charges its monthly rate on the balance: that rate is the IRR but for rounding, the solve's guess
+    return annualized_rate_irr_flows(schedule.principal, [row.payment for row in schedule.rows], 12,
+                                     guess=schedule.monthly_rate)

@@ -137,6 +137,7 @@ class Policy:
         # the intents that compare products and introduce one (named by their renderer, not their id)
         self.comparison = next((i for i, spec in intents.items() if spec.answer == "comparison"), "")
         self.overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
+        self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
 
     def decide(self, parse: Parse, context: Context) -> Decision:
         """The one decision for a message."""
@@ -168,9 +169,8 @@ class Policy:
     def _intent(self, parse: Parse, context: Context) -> tuple[str | None, float, str, bool]:
         """(intent or None, score, reason, whether suggestions may be offered)."""
         e = parse.entities
-        smalltalk = {i for i, spec in self.intents.items() if spec.kind == "smalltalk"}
         ranked = [(c.intent, c.score) for c in parse.candidates
-                  if not (e.products and c.intent in smalltalk)]  # "WE2000 介绍" is not a request for help
+                  if not (e.products and c.intent in self._smalltalk)]  # "WE2000 介绍" is not a request for help
         compare = self.comparison
         if len(e.products) >= 2 and ranked and any(i == compare and v >= ranked[0][1] - COMPARE_LEAD
                                                    for i, v in ranked[:3]):
@@ -309,7 +309,8 @@ class Policy:
         assert decision.intent is not None
         lead = decision.asked[0] if decision.asked else decision.intent
         spec = self.intents[lead]
-        decision = replace(decision, intent=lead)
+        if lead != decision.intent:
+            decision = replace(decision, intent=lead)
         if spec.kind == "smalltalk":
             return replace(decision, kind="smalltalk", products=())
         if all(self.intents[a].kind == "uncovered" for a in decision.asked):

@@ -109,6 +109,8 @@ class PinyinReader:
     def looks_like(text: str) -> bool:
         """A message mostly of Latin letters, with at least one stretch that reads as pinyin (the caller has
         already ruled out product names such as WE2000)."""
+        if _WORD.search(text) is None:  # no Latin letter at all (most messages): not pinyin
+            return False
         visible = [ch for ch in text if not ch.isspace()]
         letters = sum(1 for ch in visible if "a" <= ch <= "z")
         if not visible or letters / len(visible) < MIN_LETTER_SHARE:

@@ -23,7 +23,7 @@ class SlotValues:
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
-        return {n: getattr(self, n) for n in SLOT_NAMES if getattr(self, n) is not None}
+        return {n: value for n in SLOT_NAMES if (value := getattr(self, n)) is not None}
 
     def numbers(self) -> SlotValues:
         """Just the slots (a subclass's extras dropped): what a conversation remembers."""
