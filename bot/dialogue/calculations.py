@@ -6,7 +6,7 @@ from decimal import Decimal
 from .. import calc, figures
 from ..calc import DAYS_PER_MONTH
 from ..knowledge.labels import format_value
-from ..knowledge.models import Multiplier
+from ..knowledge.models import Fact, Multiplier
 from ..text import display
 from ..text.display import approx, money, num, pct, wan
 from .slots import Slots
@@ -26,13 +26,10 @@ class Calculations(Writer):
         draft.add(f"借{money(amount)}、用{days}天的利息（利息 = 本金 × 日利率 × 天数）：")
         drawn = []
         for pid in self._per_product(products):
-            if self._too_much(pid, amount, draft):
-                draft.short(draft.lines[-1])
+            chosen = self._calculable(pid, amount, slots, draft, f"• {self.name(pid)}：资料没有日利率，无法计算。")
+            if chosen is None:
                 continue
-            bounds, facts = self._chosen_rates(pid, slots)
-            if not bounds:
-                draft.add(f"• {self.name(pid)}：资料没有日利率，无法计算。")
-                continue
+            bounds, facts = chosen
             costs = [calc.daily_interest(amount, r, days) for r in bounds]
             shown = "–".join(money(c) for c in costs)
             rates = "–".join(pct(r) for r in bounds)
@@ -52,6 +49,21 @@ class Calculations(Writer):
         draft.label = CALCULATION
         if len(drawn) >= 2:
             draft.figure = figures.CostSpec("d", amount, days, tuple(drawn)).encode()
+
+    def _calculable(self, pid: str, amount: Decimal, slots: Slots, draft: Draft, no_rate: str,
+                    brief: bool = False) -> tuple[list[Decimal], list[Fact]] | None:
+        """The daily rate(s) to calculate ``pid`` with, or None after saying why not: the amount is above the
+        documents' maximum, or they give no daily rate (``no_rate``, also in the short version when ``brief``)."""
+        if self._too_much(pid, amount, draft):
+            draft.short(draft.lines[-1])
+            return None
+        bounds, facts = self._chosen_rates(pid, slots)
+        if not bounds:
+            draft.add(no_rate)
+            if brief:
+                draft.short(no_rate)
+            return None
+        return bounds, facts
 
     def _by_annual_rate(self, pid: str, amount: Decimal, days: int, slots: Slots, draft: Draft) -> bool:
         """The cost by the stated annual rate (days / 365), when asked so; False when the documents give none."""
@@ -83,14 +95,11 @@ class Calculations(Writer):
         plans: list[figures.PlanSpec] = []
         aprs: list[Decimal] = []
         for pid in self._per_product(products):
-            if self._too_much(pid, amount, draft):
-                draft.short(draft.lines[-1])
+            chosen = self._calculable(pid, amount, slots, draft, f"【{self.name(pid)}】资料没有日利率，无法计算。",
+                                      brief=True)
+            if chosen is None:
                 continue
-            bounds, facts = self._chosen_rates(pid, slots)
-            if not bounds:
-                draft.add(f"【{self.name(pid)}】资料没有日利率，无法计算。")
-                draft.short(draft.lines[-1])
-                continue
+            bounds, facts = chosen
             draft.add(f"【{self.name(pid)}】", *facts)
             evens = []
             for rate in bounds:
