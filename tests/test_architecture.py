@@ -129,3 +129,15 @@ def test_an_unknown_renderer_topic_or_slot_is_rejected_with_file_and_place(tmp_p
         load_intents(intents)
     assert any(p.startswith("intents/office.yaml: intents[0] (office_hours): ") and problem in p
                for p in error.value.problems), error.value.problems
+
+
+def test_every_renderer_an_intent_may_name_is_written_in_python() -> None:
+    """``answer:`` in YAML is checked against AnswerKind; each kind answered by the composer has its renderer
+    (small talk's ``help`` is the help text, written by the responder)."""
+    from typing import get_args
+
+    from bot.understanding.intents import AnswerKind
+    from tests.conftest import shared_engine
+
+    composer = shared_engine().composer
+    assert set(get_args(AnswerKind)) - {"listing", "help"} == set(composer._renderers)

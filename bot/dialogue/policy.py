@@ -82,6 +82,17 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Chosen:
+    """Which intent a message asks, before the products, numbers and reply kind are worked out."""
+
+    intent: str | None
+    score: float
+    reason: str
+    suggest: bool = False  # no intent: suggestions may be offered
+    follow_up: bool = False  # the conversation's question, or another topic of it: its products carry over
+
+
+@dataclass(frozen=True)
 class Ranking:
     """The matcher's verdict on scores alone: answer, suggest or none."""
 
@@ -146,18 +157,19 @@ class Policy:
             return Decision("decline", None, 0.0, "nothing to read: no letter, digit or ideograph")
         if e.outside and not e.products:
             return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}")
-        intent, score, reason, suggest = self._intent(parse, context)
+        chosen = self._intent(parse, context)
+        intent, score = chosen.intent, chosen.score
         # about our loans: a product named, or an online loan in general ("网贷该不该借"), not any borrowing
         asks_advice = _SHOULD_BORROW.search(parse.folded) and (e.products or "贷" in parse.folded)
         if asks_advice and (intent is None or self.intents[intent].kind != "answer"):
             # "我该不该借微粒贷": not a question the documents answer, but the comparison they allow is; never a menu
-            chosen = e.products if len(e.products) >= 2 else ()
+            compared = e.products if len(e.products) >= 2 else ()
             slots = replace(Slots.of(context.slots.updated(e.values)), advice=True)
             return Decision("advice", self.comparison, max(score, BARE_SCORE), "asks whether to borrow: a neutral "
-                            "comparison and the caution", chosen, slots, (self.comparison,))
+                            "comparison and the caution", compared, slots, (self.comparison,))
         if intent is None:
-            return self._unmatched(parse, context, score, reason, suggest)
-        return self._answer(intent, score, reason, parse, context)
+            return self._unmatched(parse, context, chosen)
+        return self._answer(intent, chosen, parse, context)
 
     def choose(self, intent: str, product: str | None, context: Context) -> Decision:
         """A pressed button: ``intent`` for ``product``, with the conversation's numbers."""
@@ -166,8 +178,8 @@ class Policy:
                                    Slots.of(context.slots), (intent,)))
 
     # ---------------------------------------------------------------- which intent
-    def _intent(self, parse: Parse, context: Context) -> tuple[str | None, float, str, bool]:
-        """(intent or None, score, reason, whether suggestions may be offered)."""
+    def _intent(self, parse: Parse, context: Context) -> Chosen:
+        """The intent the message asks (or None), its score and the rule that chose it."""
         e = parse.entities
         ranked = [(c.intent, c.score) for c in parse.candidates
                   if not (e.products and c.intent in self._smalltalk)]  # "WE2000 介绍" is not a request for help
@@ -184,27 +196,29 @@ class Policy:
                        unknown=parse.unknown, named=bool(e.products) or vouched,
                        conversation=context.intent is not None)
         if context.intent and self._follows_up(parse, context, ranking):
-            return context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes", False
+            return Chosen(context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes",
+                          follow_up=True)
         switched = self._switch(parse, context, ranking)
         if switched is not None:
-            return switched, FOLLOW_UP_SCORE, f"follow-up on another topic of the conversation ({switched})", False
+            return Chosen(switched, FOLLOW_UP_SCORE, f"follow-up on another topic of the conversation ({switched})",
+                          follow_up=True)
         if not parse.residue and not e.products and not context.intent:
-            return None, 0.0, "a bare number with nothing to refer to", False
+            return Chosen(None, 0.0, "a bare number with nothing to refer to")
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
                     e.products or _LOAN_WORDS.search(parse.folded)):
-                return None, 0.0, "uncovered topic without any word about borrowing", False  # "茅台股票还能买吗"
+                return Chosen(None, 0.0, "uncovered topic without any word about borrowing")  # "茅台股票还能买吗"
             if ranking.intent == self.comparison and parse.unknown >= COMPARE_UNKNOWN and not (
                     e.products or e.others or context.products):
                 # "借条和欠条有什么区别", "苹果和三星哪个好": what is compared is none of ours
-                return None, 0.0, f"a comparison of things unknown to every intent ({parse.unknown:.0%})", False
-            return ranking.intent, ranking.score, ranking.reason, False
+                return Chosen(None, 0.0, f"a comparison of things unknown to every intent ({parse.unknown:.0%})")
+            return Chosen(ranking.intent, ranking.score, ranking.reason)
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
-            return self.comparison, BARE_SCORE, "two products and nothing else: compare", False
+            return Chosen(self.comparison, BARE_SCORE, "two products and nothing else: compare")
         if not parse.residue and e.products:
-            return self.overview, BARE_SCORE, "a bare product name", False
-        return None, ranking.score, ranking.reason, ranking.kind == "suggest"
+            return Chosen(self.overview, BARE_SCORE, "a bare product name")
+        return Chosen(None, ranking.score, ranking.reason, suggest=ranking.kind == "suggest")
 
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
         """Products besides the loans that the conversation's intent has facts about ("银行呢" after an overdue-rate
@@ -223,7 +237,7 @@ class Policy:
         if not _SWITCH.match(parse.folded) or not parse.candidates:
             return None
         top = parse.candidates[0].score
-        used = set(self.intents[context.intent].slots) | set(context.slots.given())
+        used = set(self._used(context)) | set(context.slots.given())
         close = [c for c in parse.candidates if c.score >= top - SUGGEST_SPREAD and c.score >= DOMAIN_SUGGEST_SCORE
                  and self.intents[c.intent].kind == "answer" and self.intents[c.intent].product_scope != "none"]
         if not close:
@@ -239,24 +253,27 @@ class Policy:
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         if len(parse.residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
-        known = self.intents.get(context.intent) if context.intent is not None else None
-        used = set(known.slots) if known is not None else set()
-        if slots and not slots <= used:
+        if slots and not slots <= set(self._used(context)):
             return False  # 借1万用30天呢 after a rate question is a new, calculating question
         return not parse.residue or unsure
 
+    def _used(self, context: Context) -> tuple[str, ...]:
+        """The slots the conversation's intent uses (none without a live question)."""
+        known = self.intents.get(context.intent) if context.intent is not None else None
+        return known.slots if known is not None else ()
+
     def _in_context(self, values: SlotValues, context: Context) -> SlotValues:
         """"10天呢" after an overdue question: a bare term is the overdue days of the question it follows."""
-        known = self.intents.get(context.intent) if context.intent is not None else None
-        used = known.slots if known is not None else ()
+        used = self._used(context)
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
         return values
 
-    def _unmatched(self, parse: Parse, context: Context, score: float, reason: str, suggest: bool) -> Decision:
+    def _unmatched(self, parse: Parse, context: Context, chosen: Chosen) -> Decision:
+        score, reason = chosen.score, chosen.reason
         products = parse.entities.products  # still meant by the next question ("它最多给多少额度")
         slots = Slots.of(context.slots.updated(parse.entities.values))  # … and so are its numbers (a button)
-        if not suggest:
+        if not chosen.suggest:
             return Decision("decline", None, score, reason, products, slots)
         options = []
         for candidate in parse.candidates[:3]:
@@ -271,12 +288,13 @@ class Policy:
         return Decision("suggest", None, score, reason, products, slots, options=tuple(options))
 
     # ---------------------------------------------------------------- what is answered, for which products
-    def _answer(self, intent: str, score: float, reason: str, parse: Parse, context: Context) -> Decision:
+    def _answer(self, intent: str, chosen: Chosen, parse: Parse, context: Context) -> Decision:
+        score, reason = chosen.score, chosen.reason
         spec = self.intents[intent]
         e = parse.entities
         products = e.products or self._references(parse, context)
         same = intent == context.intent
-        follow_up = same or reason.startswith("follow-up")  # the products carry over
+        follow_up = same or chosen.follow_up  # the products carry over
         if not products and spec.product_scope == "per_product" and context.products:
             products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
         if not products and intent == self.comparison and len(context.products) >= 2:
@@ -290,7 +308,7 @@ class Policy:
                                                               if n in spec.slots})
         values = kept.updated(self._in_context(e.values, context) if same else e.values)
         slots = Slots.of(values)
-        kind: DecisionKind = "follow_up" if reason.startswith("follow-up") else "answer"
+        kind: DecisionKind = "follow_up" if chosen.follow_up else "answer"
         if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":
             slots = replace(slots, advice=True)
             kind = "advice"

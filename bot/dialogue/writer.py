@@ -11,7 +11,6 @@ from ..knowledge.models import Fact, Money
 from ..text.display import labelled, money, num, pct
 from .slots import Slots
 
-HUNDRED = Decimal(100)
 EXAMPLE_AMOUNT = Decimal(10000)
 EXAMPLE_DAYS = 30
 EXAMPLE_MONTHS = 12

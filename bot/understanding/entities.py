@@ -27,7 +27,6 @@ class Entities:
     outside: tuple[str, ...] = ()  # names as typed of products the documents do not cover (花呗, 网商贷 …)
     values: SlotValues = SlotValues()  # the numbers given (amount, term, overdue days …)
     unstated: frozenset[str] = frozenset()  # slots asked about without a number ("借几万", a masked "借***天")
-    spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where entities were found
     product_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # where loan names were found
 
     def slots(self) -> dict[str, object]:

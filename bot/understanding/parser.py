@@ -35,12 +35,13 @@ _FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|
                      r"同样|也是|够不够|够吗|行不行|行吗|可以吗|吗|吧|啊|呀|嘛|哦|哈|借|用|我|想|再|问|一下|呗$|\s")
 
 
-def _without(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """``text`` with the characters of ``spans`` removed."""
+def _splice(text: str, pieces: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end) span replaced by its replacement (spans do not overlap)."""
     out, last = [], 0
-    for start, end in sorted(spans):
+    for start, end, replacement in sorted(pieces):
         out.append(text[last:start])
-        last = max(last, end)
+        out.append(replacement)
+        last = end
     out.append(text[last:])
     return "".join(out)
 
@@ -124,7 +125,9 @@ class Understanding:
         form = self._form(masked)
         # cue words are looked for in the text as typed and with the loan names taken out ("我借呗的额度" has the
         # cue 我的额度); "|" joins the two so that no cue spans them
-        cues = f"{folded}|{_without(folded, entities.product_spans)}" if entities.product_spans else folded
+        cues = folded
+        if entities.product_spans:
+            cues += "|" + _splice(folded, [(s, e, "") for s, e in entities.product_spans])
         candidates, unknown = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
@@ -148,21 +151,14 @@ class Understanding:
     # ---- internals
     def _mask(self, folded: str) -> tuple[str, Entities]:
         compact = folded
-        mentions, product_spans = self.products.find(compact)
+        mentions, _ = self.products.find(compact)
+        loan_spans = [(s, e) for pid, s, e in mentions if self.products.is_loan(pid)]
         blanked = list(compact)
-        for pid, s, e in mentions:  # only loan names are blanked: 芝麻分 stays readable for the score
-            if self.products.is_loan(pid):
-                blanked[s:e] = [" "] * (e - s)
+        for s, e in loan_spans:  # only loan names are blanked: 芝麻分 stays readable for the score
+            blanked[s:e] = [" "] * (e - s)
         slots, number_spans = extract_numbers("".join(blanked))
-        pieces: list[tuple[int, int, str]] = [(s, e, "") for pid, s, e in mentions if self.products.is_loan(pid)]
-        for name, (s, e) in number_spans:
-            pieces.append((s, e, _MASKS[name]))
-        out, last = [], 0
-        for s, e, replacement in sorted(pieces):
-            out.append(compact[last:s])
-            out.append(replacement)
-            last = e
-        out.append(compact[last:])
+        masked = _splice(compact, [*((s, e, "") for s, e in loan_spans),
+                                   *((s, e, _MASKS[name]) for name, (s, e) in number_spans)])
         loans: list[str] = []
         others: list[str] = []
         outside: list[str] = []
@@ -173,10 +169,8 @@ class Understanding:
             if self.kb.product(pid).kind == "outside" and compact[s:e] not in outside:
                 outside.append(compact[s:e])
         entities = Entities(products=tuple(loans), others=tuple(others), outside=tuple(outside),
-                            product_spans=tuple((s, e) for pid, s, e in mentions if self.products.is_loan(pid)),
-                            unstated=unstated_slots(compact),
-                            spans=tuple(product_spans + [span for _, span in number_spans]), values=slots)
-        return "".join(out), entities
+                            product_spans=tuple(loan_spans), unstated=unstated_slots(compact), values=slots)
+        return masked, entities
 
     def _topic_vocabulary(self, intents: tuple[Intent, ...]) -> dict[str, set[str]]:
         """Per intent, the words of the knowledge base that answer it: topic names, fact labels and wording."""
