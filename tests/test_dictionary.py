@@ -118,7 +118,7 @@ def test_saved_segmentations_give_the_same_engine(tmp_path: Path, monkeypatch: p
     assert saved.exists() and saved.parent == tmp_path
     second = build_engine(KNOWLEDGE, INTENTS, tokenizer=Tokenizer())
     assert second.understanding.tokenizer.segments_path() == saved
-    assert second.understanding.matcher._sorted == first.understanding.matcher._sorted
+    assert second.understanding.matcher._group_sorted == first.understanding.matcher._group_sorted
     for question in ("借呗冻结了怎么回事", "微粒贷借3万45天利息多少", "蚂蚁借呗，最高能借多少钱，需要多少信用分"):
         assert second.reply("a", question).text == first.reply("b", question).text
     saved.write_text("not json", encoding="utf-8")  # a damaged file is ignored, not trusted

@@ -1,16 +1,19 @@
-"""Intent matching: rapidfuzz scores of the masked, segmented question against every intent example
-(vectorized with ``process.cdist``), combined with word evidence (how much of the question's
-IDF-weighted vocabulary an intent's examples cover) and keyword and entity evidence.
-Returns ranked candidates with scores (0–100)."""
+"""Intent matching: rapidfuzz scores of the masked, segmented question against the examples of the intents
+that the other evidence shortlists (``process.extractOne`` per intent), combined with word evidence (how much
+of the question's IDF-weighted vocabulary an intent's examples cover) and keyword and entity evidence.
+Returns ranked candidates with scores (0–100).
+
+Plain Python over about 40 intents: numpy's import alone cost ~45 ms of the bot's ~0.45 s start and ~15 MiB
+of its memory (benchmarks/). Fuzzy scores are rounded to float32 as they were when computed with numpy, so
+scores and rankings stayed the same to the last bit."""
 from __future__ import annotations
 
 import math
+import struct
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..memo import Memo
@@ -44,6 +47,38 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
+_FLOAT32 = struct.Struct("f")
+
+
+def float32(value: float) -> float:
+    """``value`` rounded to single precision, as the fuzzy scores were when numpy computed them."""
+    return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
+
+
+def pairwise_sum(values: Sequence[float]) -> float:
+    """The sum of ``values`` in numpy's order (pairwise, eight running sums): the word-evidence totals stay
+    equal to the last bit to what numpy computed, so no near-tie between two intents turns the other way."""
+    n = len(values)
+    if n < 8:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+    if n > 128:
+        half = n // 2 - (n // 2) % 8
+        return pairwise_sum(values[:half]) + pairwise_sum(values[half:])
+    sums = list(values[:8])
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            sums[j] += values[i + j]
+        i += 8
+    total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]))
+    for value in values[i:]:
+        total += value
+    return total
+
+
 class IntentMatcher:
     """Scores a question against all examples at once and against each intent's vocabulary."""
 
@@ -56,7 +91,6 @@ class IntentMatcher:
     KEYWORD_CAP = 24.0
     ENTITY_BONUS = 6.0
     MEMO_SIZE = 4096  # distinct (masked question, keywords, slots) results kept
-    CHOICES_SIZE = 256  # shortlists' example lists kept (~10 KiB each; rebuilding one takes ~10 µs)
 
     def __init__(self, intents: tuple[Intent, ...], examples: list[tuple[str, Form, str]],
                  entity_hints: dict[str, tuple[str, ...]] | None = None,
@@ -71,16 +105,16 @@ class IntentMatcher:
         self._entity_hints = entity_hints or {}
         self._texts = [e[2] for e in examples]
         self._chars = [e[1].chars for e in examples]
-        self._sorted = [e[1].sorted_tokens for e in examples]
         ids = [e[0] for e in examples]
         order = sorted(range(len(ids)), key=lambda i: ids[i])
         grouped = [ids[i] for i in order]
         bounds = [0] + [k for k in range(1, len(grouped)) if grouped[k] != grouped[k - 1]]
+        ends = [*bounds[1:], len(grouped)]
+        spans = [order[s:e] for s, e in zip(bounds, ends, strict=True)]
         self._group_ids = [grouped[b] for b in bounds]
-        self._ends = [*bounds[1:], len(grouped)]
-        self._group_chars = [[self._chars[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
-        self._group_sorted = [[self._sorted[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
-        self._group_texts = [[self._texts[i] for i in order[s:e]] for s, e in zip(bounds, self._ends, strict=True)]
+        self._group_chars = [[self._chars[i] for i in span] for span in spans]
+        self._group_sorted = [[examples[i][1].sorted_tokens for i in span] for span in spans]
+        self._group_texts = [[self._texts[i] for i in span] for span in spans]
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
         self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
         for intent in intents:
@@ -88,11 +122,9 @@ class IntentMatcher:
                 keyword = keyword.lower()
                 self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
         required = {i.id for i in intents if i.keyword_required}
-        self._gated = np.array([g in required for g in self._group_ids], dtype=bool)
-        self._hint_vectors = {
-            slot: np.array([1.0 if g in ids else 0.0 for g in self._group_ids])
-            for slot, ids in self._entity_hints.items()
-        }
+        self._gated = [g in required for g in self._group_ids]
+        self._hinted = {slot: tuple(k for k, g in enumerate(self._group_ids) if g in ids)
+                        for slot, ids in self._entity_hints.items()}
         # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
         vocab: dict[str, dict[str, float]] = {}
         for intent_id, words in (topic_vocabulary or {}).items():
@@ -109,37 +141,36 @@ class IntentMatcher:
         n = len(vocab)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self._unknown_idf = math.log((n + 1) / 0.5)
-        # feature → row of IDF × per-intent weight (columns aligned with _group_ids): coverage is a row sum
-        ordered = sorted(df)
-        self._row = {t: i for i, t in enumerate(ordered)}
-        self._row_idf = np.array([self._idf[t] for t in ordered])
-        self._matrix = np.zeros((len(ordered), len(self._group_ids)))
-        for column, group in enumerate(self._group_ids):  # only the words an intent has: a sparse fill
-            weights = vocab.get(group, {})
-            if weights:
-                rows = np.fromiter((self._row[t] for t in weights), dtype=np.int64, count=len(weights))
-                self._matrix[rows, column] = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
-        self._matrix *= self._row_idf[:, None]
-        self._hinted_slots = frozenset(self._hint_vectors)
+        # feature → (intent position, IDF × the intent's weight of it) for the intents that have it: coverage
+        # of an intent is the sum of its entries over the question's features
+        self._postings: dict[str, tuple[tuple[int, float], ...]] = {
+            t: tuple((k, weights[t] * self._idf[t]) for k, group in enumerate(self._group_ids)
+                     if t in (weights := vocab.get(group, {})))
+            for t in sorted(df)
+        }
+        self._hinted_slots = frozenset(self._hinted)
         self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
-        self._choices: Memo[tuple[int, ...], tuple[list[str], list[str], list[int]]] = Memo(self.CHOICES_SIZE)
 
-    def _weights(self, form: Form) -> tuple[np.ndarray, float, float]:
+    def _weights(self, form: Form) -> tuple[list[float], float, float]:
         """(IDF-weighted hits per intent, total weight, unknown share) of the question's features.
 
         For coverage an unknown character pair (mostly one across two words) weighs UNKNOWN_PAIR_WEIGHT and an
         unknown word the full unknown IDF; the unknown share (off-topic evidence) counts every unknown feature
         in full."""
-        features = form.features
-        rows = [self._row[t] for t in features if t in self._row]
-        unknown_words = sum(1 for t in set(form.tokens) if t not in self._row)
+        features, postings = form.features, self._postings
+        rows = [t for t in features if t in postings]
+        unknown_words = sum(1 for t in set(form.tokens) if t not in postings)
         unknown_pairs = len(features) - len(rows) - unknown_words
         unknown = unknown_words * self._unknown_idf + unknown_pairs * self.UNKNOWN_PAIR_WEIGHT
         unknown_full = (len(features) - len(rows)) * self._unknown_idf
+        hits = [0.0] * len(self._group_ids)
         if not rows:
-            return np.zeros(len(self._group_ids)), unknown, 1.0 if unknown_full else 0.0
-        known = float(self._row_idf.take(rows).sum())
-        return self._matrix.take(rows, axis=0).sum(axis=0), known + unknown, unknown_full / (known + unknown_full)
+            return hits, unknown, 1.0 if unknown_full else 0.0
+        for t in rows:
+            for k, weight in postings[t]:
+                hits[k] += weight
+        known = pairwise_sum([self._idf[t] for t in rows])
+        return hits, known + unknown, unknown_full / (known + unknown_full)
 
     def analyse(self, form: Form, folded: str, slots: frozenset[str] = frozenset(),
                 limit: int = 5) -> tuple[list[Candidate], float]:
@@ -180,35 +211,35 @@ class IntentMatcher:
     def _analyse(self, form: Form, keywords: tuple[int, ...], slots: frozenset[str],
                  limit: int) -> tuple[tuple[Candidate, ...], float]:
         hits, total, unknown = self._weights(form)
-        cover = hits / total if total else hits
-        keyword_hits = np.bincount(np.array(keywords, dtype=np.int64), minlength=len(self._group_ids))
-        score = self.COVERAGE_WEIGHT * 100 * cover + np.minimum(self.KEYWORD_CAP, self.KEYWORD_BONUS * keyword_hits)
+        keyword_hits = Counter(keywords)
+        coverage = self.COVERAGE_WEIGHT * 100
+        score = [coverage * (h / total if total else h) + min(self.KEYWORD_CAP, self.KEYWORD_BONUS * keyword_hits[k])
+                 for k, h in enumerate(hits)]
         for slot in slots:
-            score = score + self.ENTITY_BONUS * self._hint_vectors[slot]
-        score = np.where(self._gated & (keyword_hits == 0), 0.0, score)  # keyword_required and none present
-        # fuzzy scores only for the intents the other evidence puts on a shortlist
-        shortlist = np.argsort(-score, kind="stable")[: self.FUZZY_SHORTLIST]
-        shortlisted = tuple(shortlist.tolist())
-        chars, tokens, starts = self._choices.get(shortlisted, lambda: self._choices_of(shortlisted))
-        by_chars = process.cdist([form.chars], chars, scorer=fuzz.ratio, dtype=np.float32)[0]
-        by_tokens = process.cdist([form.sorted_tokens], tokens, scorer=fuzz.ratio, dtype=np.float32)[0]
-        combined = np.maximum(by_chars, by_tokens)
-        score[shortlist] += self.FUZZY_WEIGHT * np.maximum.reduceat(combined, starts)
-        score = np.minimum(score, 100.0)
-        where = dict(zip(shortlisted, starts, strict=True))
-        out = []
-        for k in np.argsort(-score, kind="stable")[:limit].tolist():
-            example = ""
-            if k in where:
-                part = combined[where[k]:where[k] + len(self._group_chars[k])]
-                example = self._group_texts[k][int(part.argmax())]
-            out.append(Candidate(self._group_ids[k], float(score[k]), example))
-        return tuple(out), unknown
+            for k in self._hinted[slot]:
+                score[k] += self.ENTITY_BONUS
+        for k, gated in enumerate(self._gated):
+            if gated and not keyword_hits[k]:  # keyword_required and none present
+                score[k] = 0.0
+        # fuzzy scores only for the intents the other evidence puts on a shortlist; the best example of each
+        ranked = sorted(range(len(score)), key=lambda k: -score[k])  # stable: ties keep the intents' order
+        fuzzy_weight = float32(self.FUZZY_WEIGHT)
+        examples = {}
+        for k in ranked[: self.FUZZY_SHORTLIST]:
+            best, index = self._best_example(form, k)
+            score[k] += float32(fuzzy_weight * best)
+            examples[k] = self._group_texts[k][index]
+        score = [min(s, 100.0) for s in score]
+        ranked = sorted(range(len(score)), key=lambda k: -score[k])
+        out = tuple(Candidate(self._group_ids[k], score[k], examples.get(k, "")) for k in ranked[:limit])
+        return out, unknown
 
-    def _choices_of(self, shortlisted: tuple[int, ...]) -> tuple[list[str], list[str], list[int]]:
-        """The shortlisted intents' examples (characters, sorted tokens) in one list each, and where each intent
-        starts."""
-        chars = list(chain.from_iterable(self._group_chars[k] for k in shortlisted))
-        tokens = list(chain.from_iterable(self._group_sorted[k] for k in shortlisted))
-        starts = list(accumulate([len(self._group_chars[k]) for k in shortlisted[:-1]], initial=0))
-        return chars, tokens, starts
+    def _best_example(self, form: Form, k: int) -> tuple[float, int]:
+        """The best fuzzy score (float32) of the question against intent ``k``'s examples, by characters or
+        by sorted tokens, and the first example that has it."""
+        _, by_chars, at_chars = process.extractOne(form.chars, self._group_chars[k], scorer=fuzz.ratio)
+        _, by_tokens, at_tokens = process.extractOne(form.sorted_tokens, self._group_sorted[k], scorer=fuzz.ratio)
+        by_chars, by_tokens = float32(by_chars), float32(by_tokens)
+        if by_chars != by_tokens:
+            return (by_chars, at_chars) if by_chars > by_tokens else (by_tokens, at_tokens)
+        return by_chars, min(at_chars, at_tokens)
