@@ -158,7 +158,7 @@ class IntentMatcher:
         unknown word the full unknown IDF; the unknown share (off-topic evidence) counts every unknown feature
         in full."""
         features, postings = form.features, self._postings
-        rows = [t for t in features if t in postings]
+        rows = sorted(t for t in features if t in postings)  # a set's order changes with PYTHONHASHSEED: sums must not
         unknown_words = sum(1 for t in set(form.tokens) if t not in postings)
         unknown_pairs = len(features) - len(rows) - unknown_words
         unknown = unknown_words * self._unknown_idf + unknown_pairs * self.UNKNOWN_PAIR_WEIGHT
