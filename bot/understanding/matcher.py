@@ -143,11 +143,11 @@ class IntentMatcher:
         self._unknown_idf = math.log((n + 1) / 0.5)
         # feature → (intent position, IDF × the intent's weight of it) for the intents that have it: coverage
         # of an intent is the sum of its entries over the question's features
-        self._postings: dict[str, tuple[tuple[int, float], ...]] = {
-            t: tuple((k, weights[t] * self._idf[t]) for k, group in enumerate(self._group_ids)
-                     if t in (weights := vocab.get(group, {})))
-            for t in sorted(df)
-        }
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for k, group in enumerate(self._group_ids):
+            for t, weight in vocab.get(group, {}).items():
+                postings.setdefault(t, []).append((k, weight * self._idf[t]))
+        self._postings = {t: tuple(entries) for t, entries in postings.items()}
         self._hinted_slots = frozenset(self._hinted)
         self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
 
