@@ -126,6 +126,9 @@ def rows(name: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
     if name == "telegram":
         out.append(("  echo, one at a time", fmt.format(r["echo_sequential"]), "",
                     f"{r['ratio_vs_echo_sequential']:.2f}x", "(info)", ""))
+        if "echo_client" in r:
+            out.append(("  echo, bot's HTTP client", fmt.format(r["echo_client"]), "",
+                        f"{r['ratio_vs_echo_client']:.2f}x", "(info: same client, aiohttp, on both sides)", ""))
         cpu_ms = r["cpu_ms_per_update"]
         out.append(("  CPU per update: bot", f"{cpu_ms['bot']:.2f} ms", f"echo {cpu_ms['echo_concurrent']:.2f} ms",
                     f"{cpu_ms['bot'] / cpu_ms['echo_concurrent']:.2f}x",

@@ -57,8 +57,9 @@ async def driver() -> AsyncIterator[Driver]:
 
 @asynccontextmanager
 async def running(kind: str, api: Driver, engine: Any = None, admin: int | None = None) -> AsyncIterator[Any]:
-    """``kind``: "bot" (the real Application, stats on, send limits high), "echo" (the floor) or
-    "echo_concurrent" (the echo bot processing as many updates at once as the bot processes chats)."""
+    """``kind``: "bot" (the real Application, stats on, send limits high), "echo" (the floor),
+    "echo_concurrent" (the echo bot processing as many updates at once as the bot processes chats) or
+    "echo_client" (that, over the bot's own HTTP client instead of PTB's default httpx)."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
@@ -91,8 +92,12 @@ async def running(kind: str, api: Driver, engine: Any = None, admin: int | None 
         await message.reply_text(message.text)
 
     builder = ApplicationBuilder().token(TOKEN).base_url(api.base_url)
-    if kind == "echo_concurrent":
+    if kind in ("echo_concurrent", "echo_client"):
         builder = builder.concurrent_updates(concurrent_chats())
+    if kind == "echo_client":  # the echo bot over the bot's own HTTP client: what the client choice is worth
+        client = bot_client()
+        if client is not None:
+            builder = builder.request(client()).get_updates_request(client(pool_size=1))
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     async with app:
@@ -105,6 +110,15 @@ async def running(kind: str, api: Driver, engine: Any = None, admin: int | None 
         finally:
             await updater.stop()
             await app.stop()
+
+
+def bot_client() -> Any:
+    """The bot's Bot API request class (bot/telegram/http.py), None where it has none (PTB's default)."""
+    try:
+        from bot.telegram.http import AiohttpRequest
+    except ImportError:
+        return None
+    return AiohttpRequest
 
 
 def concurrent_chats() -> int:
@@ -133,8 +147,8 @@ def measure(quick: bool = False) -> dict[str, Any]:
     quiet()
     updates = 500 if quick else 2000
     _, limits = bot_settings(TOKEN, Path("."))
-    runs: dict[str, list[dict[str, Any]]] = {"bot": [], "echo": [], "echo_concurrent": []}
-    for order in (("echo", "bot", "echo_concurrent"), ("echo_concurrent", "bot", "echo")):
+    runs: dict[str, list[dict[str, Any]]] = {"bot": [], "echo": [], "echo_concurrent": [], "echo_client": []}
+    for order in (("echo", "bot", "echo_concurrent", "echo_client"), ("echo_client", "echo_concurrent", "bot", "echo")):
         for kind in order:
             runs[kind].append(asyncio.run(throughput(kind, updates)))
     best = {kind: max(rs, key=lambda r: r["updates_per_s"]) for kind, rs in runs.items()}
@@ -151,6 +165,8 @@ def measure(quick: bool = False) -> dict[str, Any]:
     return {"value": value, "floor": floor, "ratio": value / floor, "unit": "updates/s", "updates": updates,
             "chats": CHATS, "runs": runs, "best": best, "concurrent_chats": concurrent_chats(),
             "echo_sequential": best["echo"]["updates_per_s"],
+            "echo_client": best["echo_client"]["updates_per_s"],
+            "ratio_vs_echo_client": value / best["echo_client"]["updates_per_s"],
             "ratio_vs_echo_sequential": value / best["echo"]["updates_per_s"],
             "cpu_ms_per_update": {kind: min(r["cpu_ms_per_update"] for r in rs) for kind, rs in runs.items()},
             "server_bound": bound, "send_limits": limits, "note": note}

@@ -73,6 +73,7 @@ def install_redaction(*secrets: str | None) -> None:
 
 
 def quiet_http_loggers() -> None:
-    """httpx logs every request URL (which contains the token) at INFO: keep it to warnings."""
-    for name in ("httpx", "httpcore"):
+    """httpx logs every request URL (which contains the token) at INFO: keep it to warnings (aiohttp, the
+    client the bot uses, too: its loggers may name URLs)."""
+    for name in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
