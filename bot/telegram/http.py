@@ -17,6 +17,7 @@ import re
 import ssl
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import certifi
@@ -120,7 +121,8 @@ class AiohttpRequest(BaseRequest):
             for name, (filename, content, mimetype) in files.items():
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             data = form
-        origin = url[:url.find("/", url.find("//") + 2)] if "//" in url else url
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._proxies:
             self._proxies[origin] = env_proxy(origin)
         try:
