@@ -2,10 +2,14 @@
 pinyin (English, product names with digits, keyboard mash) is left alone."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from bot.engine import Engine
-from bot.understanding.pinyin import split_syllables
+from bot.understanding import pinyin
+from bot.understanding.pinyin import PinyinReader, split_syllables
 
 
 @pytest.mark.parametrize(("text", "intent", "products"), [
@@ -55,3 +59,73 @@ def test_letters_split_into_the_fewest_syllables() -> None:
     assert split_syllables("zuigao") == ["zui", "gao"]
     assert split_syllables("weilidai") == ["wei", "li", "dai"]
     assert split_syllables("app") is None
+
+
+# ---- the tables a first pinyin message builds are kept: for the next run and for the next engine
+
+def _reader(texts: list[str], segmentation: str = "words-1") -> PinyinReader:
+    return PinyinReader(texts, lambda text: [text], lambda: segmentation)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder and a process that has built no table yet."""
+    monkeypatch.setenv("LOANBOT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(pinyin, "_SYLLABLES", None)
+    monkeypatch.setattr(pinyin, "_TABLES", {})
+    return tmp_path
+
+
+def _no_character_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail() -> Iterator[tuple[str, str]]:
+        raise AssertionError("pypinyin's character table was read again")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(pinyin, "_character_table", fail)
+
+
+def test_after_a_restart_pinyin_is_read_without_rebuilding(cache_folder: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _reader(["借呗", "利息"]).read("jiebei lixi") == "借呗利息"
+    assert sorted(p.name.split("-")[1] for p in cache_folder.glob("pinyin-*.json")) == ["syllables", "words"]
+    monkeypatch.setattr(pinyin, "_SYLLABLES", None)  # a new process: nothing in memory, the files kept
+    monkeypatch.setattr(pinyin, "_TABLES", {})
+    _no_character_table(monkeypatch)
+    assert _reader(["借呗", "利息"]).read("jiebei lixi") == "借呗利息"
+
+
+def test_an_engine_built_from_the_same_words_shares_the_table(cache_folder: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _reader(["借呗", "利息"]).read("lixi") == "利息"
+    for path in cache_folder.glob("pinyin-words-*.json"):
+        path.unlink()
+    _no_character_table(monkeypatch)
+    assert _reader(["借呗", "利息"]).read("jiebei") == "借呗"
+
+
+def test_other_words_or_another_segmentation_get_their_own_table(cache_folder: Path) -> None:
+    assert _reader(["借呗", "利息"]).read("lixi") == "利息"
+    assert _reader(["借呗", "立即"]).read("liji") == "立即"
+    assert _reader(["借呗", "立即"], segmentation="words-2").read("liji") == "立即"
+    assert len(list(cache_folder.glob("pinyin-words-*.json"))) == 3
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"li xi": 5}', '{"li xi": ""}', "null"])
+def test_a_damaged_kept_table_is_built_again(cache_folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                             content: str) -> None:
+    assert _reader(["借呗", "利息"]).read("lixi") == "利息"
+    for path in cache_folder.glob("pinyin-*.json"):
+        path.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(pinyin, "_SYLLABLES", None)
+    monkeypatch.setattr(pinyin, "_TABLES", {})
+    assert _reader(["借呗", "利息"]).read("jiebei lixi") == "借呗利息"
+    assert pinyin.syllables() >= {"jie", "bei", "li", "xi"}
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("LOANBOT_CACHE_DIR", str(blocker))
+    monkeypatch.setattr(pinyin, "_SYLLABLES", None)
+    monkeypatch.setattr(pinyin, "_TABLES", {})
+    assert _reader(["借呗", "利息"]).read("jiebei lixi") == "借呗利息"

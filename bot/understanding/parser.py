@@ -104,7 +104,8 @@ class Understanding:
         self.matcher = IntentMatcher(intents, examples, hints, self._topic_vocabulary(intents))
         # "weilidai zui gao neng jie duo shao" is read in the bot's own words (the table is built on first use)
         self.pinyin = PinyinReader([*(e for _, _, e in examples), *(k for i in intents for k in i.keywords),
-                                    *(f"{f.label or ''} {f.text}" for f in kb.facts), *aliases], tokenizer.tokens)
+                                    *(f"{f.label or ''} {f.text}" for f in kb.facts), *aliases], tokenizer.tokens,
+                                   lambda: tokenizer.segments_path().name)
         if not saved:
             tokenizer.save_segments()
 

@@ -11,10 +11,14 @@ homophones of words the bot does not know are never an issue.
 Only pypinyin's character table (a JSON file, scanned for the characters needed) is used, not the package:
 importing ``pypinyin`` loads its phrase dictionary too (+55 MB resident). A word's reading is its characters'
 first readings, plus each variant where one character takes another reading (还款 is hai-kuan and huan-kuan).
-Nothing is read before the first message that looks like pinyin.
+Nothing is read before the first message that looks like pinyin. What that first message builds (the set of
+syllables, the vocabulary's table) is kept in the cache folder for the next run, keyed on pypinyin's table and
+on the vocabulary and its segmentation, and shared by every engine of the process built from the same words
+(a rebuild after an edit of one intent), so only the first message after an install or a change waits for it.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import threading
@@ -22,6 +26,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from .cachefiles import prune, read_json, write_json
+from .dictionary import cache_dir
 
 MAX_WORD_SYLLABLES = 6  # the longest word of the vocabulary looked up (微粒贷 is 3, 芝麻信用分 is 5)
 MIN_LETTER_SHARE = 0.8  # a message is read as pinyin when this share of its non-space characters are letters,
@@ -41,16 +48,30 @@ def _glued_to_digit(text: str, match: re.Match[str]) -> bool:
 _ENTRY = re.compile(r'"(\d+)":\s*"([^"]*)"')
 
 
+def _table_file() -> Path:
+    """pypinyin's character table (pinyin_dict.json)."""
+    spec = importlib.util.find_spec("pypinyin")  # finding the package does not import it
+    if spec is None or spec.origin is None:
+        raise RuntimeError("pypinyin is not installed")
+    return Path(spec.origin).parent / "pinyin_dict.json"
+
+
 def _character_table() -> Iterator[tuple[str, str]]:
     """pypinyin's pinyin_dict.json, entry by entry: (character, readings with tone marks, most common first).
 
     Scanned rather than parsed, so that only the entries kept cost memory (a parsed table is ~12 MB)."""
-    spec = importlib.util.find_spec("pypinyin")  # finding the package does not import it
-    if spec is None or spec.origin is None:
-        raise RuntimeError("pypinyin is not installed")
-    text = (Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8")
-    for match in _ENTRY.finditer(text):
+    for match in _ENTRY.finditer(_table_file().read_text(encoding="utf-8")):
         yield chr(int(match.group(1))), match.group(2)
+
+
+def _cache_file(kind: str, *parts: str) -> Path:
+    """Where a table derived from pypinyin's (and ``parts``) is kept between runs."""
+    source = _table_file()
+    stat = source.stat()
+    digest = hashlib.sha1(f"{CACHE_SCHEMA}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode())
+    return cache_dir() / f"pinyin-{kind}-{digest.hexdigest()[:16]}.json"
 
 
 def _readings(readings: str) -> tuple[str, ...]:
@@ -60,6 +81,10 @@ def _readings(readings: str) -> tuple[str, ...]:
 
 _SYLLABLES: frozenset[str] | None = None
 _SYLLABLES_LOCK = threading.Lock()
+CACHE_SCHEMA = 2  # bumped when what the kept tables hold, or how they are derived, changes
+KEPT_TABLES = 2  # vocabulary tables held by the process (engines built from different words)
+_TABLES: dict[str, dict[tuple[str, ...], str]] = {}  # by the name of their file in the cache folder
+_TABLES_LOCK = threading.Lock()
 
 
 def syllables() -> frozenset[str]:
@@ -67,9 +92,20 @@ def syllables() -> frozenset[str]:
     global _SYLLABLES
     with _SYLLABLES_LOCK:
         if _SYLLABLES is None:
-            sounds = {r for _, readings in _character_table() for r in _readings(readings)}
-            _SYLLABLES = frozenset(r for r in sounds if r.isascii() and r.isalpha())
+            _SYLLABLES = _load_syllables()
         return _SYLLABLES
+
+
+def _load_syllables() -> frozenset[str]:
+    path = _cache_file("syllables")
+    saved = read_json(path)
+    if isinstance(saved, list) and saved and all(isinstance(r, str) for r in saved):
+        return frozenset(saved)
+    sounds = {r for _, readings in _character_table() for r in _readings(readings)}
+    found = frozenset(r for r in sounds if r.isascii() and r.isalpha())
+    if write_json(path, sorted(found)):
+        prune(path.parent, "pinyin-syllables-*.json", keep=path)
+    return found
 
 
 def _toneless(reading: str) -> str:
@@ -99,9 +135,13 @@ def split_syllables(run: str) -> list[str] | None:
 class PinyinReader:
     """Reads pinyin back as the words of a vocabulary (built lazily, thread-safe)."""
 
-    def __init__(self, texts: Iterable[str], tokenize: Callable[[str], list[str]]) -> None:
+    def __init__(self, texts: Iterable[str], tokenize: Callable[[str], list[str]],
+                 segmentation: Callable[[], str] = lambda: "") -> None:
+        """``segmentation()``: what ``tokenize`` depends on (the tokenizer's dictionary and taught words), at
+        the time the table is built; with the texts it keys the table kept between runs and engines."""
         self._texts = [t for t in texts if _HANZI.search(t)]
         self._tokenize = tokenize
+        self._segmentation = segmentation
         self._words: dict[tuple[str, ...], str] | None = None
         self._lock = threading.Lock()
 
@@ -169,8 +209,27 @@ class PinyinReader:
     def _table(self) -> dict[tuple[str, ...], str]:
         with self._lock:
             if self._words is None:
-                self._words = self._build()
+                self._words = self._shared_table()
             return self._words
+
+    def _shared_table(self) -> dict[tuple[str, ...], str]:
+        """The table of another engine of this process with the same words, else the one a previous run
+        kept, else a new one (then kept)."""
+        path = _cache_file("words", self._segmentation(), *self._texts)
+        with _TABLES_LOCK:
+            words = _TABLES.get(path.name)
+        if words is None:
+            saved = read_json(path)
+            words = _table_from_json(saved) if saved is not None else None
+            if words is None:
+                words = self._build()
+                if write_json(path, {" ".join(key): word for key, word in words.items()}):
+                    prune(path.parent, "pinyin-words-*.json", keep=path)
+            with _TABLES_LOCK:
+                if len(_TABLES) >= KEPT_TABLES:
+                    _TABLES.clear()
+                _TABLES[path.name] = words
+        return words
 
     def _build(self) -> dict[tuple[str, ...], str]:
         counts: Counter[str] = Counter()
@@ -202,6 +261,13 @@ class PinyinReader:
             for other in sounds[1:]:
                 offer((other,), ch, count // 2)
         return {key: word for key, (_, word) in table.items()}
+
+
+def _table_from_json(saved: object) -> dict[tuple[str, ...], str] | None:
+    """A kept table ({syllables joined by spaces: word}), or None when it is not one."""
+    if not isinstance(saved, dict) or not saved or not all(isinstance(w, str) and w for w in saved.values()):
+        return None
+    return {tuple(key.split(" ")): word for key, word in saved.items()}
 
 
 def _run_syllables(run: str) -> list[str] | None:

@@ -1,10 +1,8 @@
 """One jieba tokenizer for the whole process, taught the domain words of the knowledge base."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
-import json
 import logging
 import marshal
 import os
@@ -17,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .cachefiles import prune, read_json, write_json
 from .dictionary import DiskFreq, build, cache_dir, dictionary_path
 
 
@@ -175,13 +174,7 @@ class Tokenizer:
     def load_segments(self) -> bool:
         """Remember the segmentations a previous run saved for the same words and dictionary (start-up: the
         examples need not be segmented again). False when there are none or they cannot be read."""
-        path = self.segments_path()
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        with contextlib.suppress(OSError):
-            os.utime(path)  # in use: the newest files are the ones kept (``prune_segments``)
+        saved = read_json(self.segments_path())
         if not isinstance(saved, dict):
             return False
         with self._lock:
@@ -195,38 +188,14 @@ class Tokenizer:
         path = self.segments_path()
         with self._lock:
             data = {text: list(tokens) for text, tokens in self._segmented.items()}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                             suffix=".tmp") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.replace(handle.name, path)
-        except OSError as error:
-            log.info("segmentations not kept for the next run: %s", error)
-            return
-        prune_segments(path.parent, keep=path)
+        if write_json(path, data):
+            prune_segments(path.parent, keep=path)
 
 
 def prune_segments(folder: Path, keep: Path | None = None, newest: int = KEPT_SEGMENT_FILES) -> list[Path]:
-    """Delete all but the ``newest`` segment files of ``folder`` (by modification time; ``keep`` always
-    stays): each change of the taught words (a new keyword, alias or example word) leaves one behind."""
-    files = []
-    for path in folder.glob("segments-*.json"):
-        try:
-            files.append((path.stat().st_mtime_ns, path))
-        except OSError:
-            continue
-    files.sort(reverse=True)
-    removed = []
-    for _, path in files[newest:]:
-        if keep is not None and path == keep:
-            continue
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+    """Delete all but the ``newest`` segment files of ``folder`` (``keep`` always stays): each change of the
+    taught words (a new keyword, alias or example word) leaves one behind."""
+    return prune(folder, "segments-*.json", keep, newest)
 
 
 _shared: Tokenizer | None = None
