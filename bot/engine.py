@@ -82,10 +82,10 @@ class Engine:
         """Fingerprints of facts, products, conflicts, sources and intents (for reload reports)."""
         out = self.kb.catalog()
         for source in self.kb.sources:  # titles are shown in every citation
-            blob = json.dumps(source.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            blob = json.dumps(source.dump("json"), ensure_ascii=False, sort_keys=True)
             out[f"source:{source.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
         for intent in self.intents:
-            blob = json.dumps(intent.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+            blob = json.dumps(intent.dump("json"), ensure_ascii=False, sort_keys=True)
             out[f"intent:{intent.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
         return out
 

@@ -141,6 +141,6 @@ class KnowledgeBase:
         out: dict[str, str] = {}
         for kind, items in (("fact", self.facts), ("product", self.products), ("conflict", self.conflicts)):
             for item in items:
-                blob = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+                blob = json.dumps(item.dump("json"), ensure_ascii=False, sort_keys=True)
                 out[f"{kind}:{item.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
         return out

@@ -7,9 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from ..datafiles.errors import KnowledgeError
+from ..datafiles.records import Record, RecordError
 from ..datafiles.validation import describe
 from ..datafiles.yamlio import display_path, read_yaml
 from ..text.normalize import fold
@@ -17,10 +16,10 @@ from ..text.numbers import numbers_in
 from .base import KnowledgeBase
 from .models import Conflict, Fact, Product, Rate, RateRange, Source
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 # Which top-level keys a knowledge file may hold, and the model of their entries.
-_SECTIONS: dict[str, type[BaseModel]] = {"sources": Source, "products": Product, "facts": Fact, "conflicts": Conflict}
+_SECTIONS: dict[str, type[Record]] = {"sources": Source, "products": Product, "facts": Fact, "conflicts": Conflict}
 # How far apart (in percentage points) a stated annual rate may be from daily × basis.
 _BASIS_TOLERANCE = Decimal("0.01")
 
@@ -31,7 +30,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     if not files:
         raise KnowledgeError(f"{directory}: 没有找到任何 .yaml 知识文件")
     problems: list[str] = []
-    parsed: dict[str, list[BaseModel]] = {key: [] for key in _SECTIONS}
+    parsed: dict[str, list[Record]] = {key: [] for key in _SECTIONS}
     for path in files:
         try:
             data = read_yaml(path)
@@ -52,7 +51,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     return kb
 
 
-def _parse_file(path: Path, data: dict[str, Any], parsed: dict[str, list[BaseModel]], problems: list[str]) -> None:
+def _parse_file(path: Path, data: dict[str, Any], parsed: dict[str, list[Record]], problems: list[str]) -> None:
     where = display_path(path)
     for key, entries in data.items():
         model = _SECTIONS.get(key)
@@ -68,15 +67,15 @@ def _parse_file(path: Path, data: dict[str, Any], parsed: dict[str, list[BaseMod
                 parsed[key].append(entry)
 
 
-def _entries(parsed: list[BaseModel], model: type[M]) -> tuple[M, ...]:
+def _entries(parsed: list[Record], model: type[M]) -> tuple[M, ...]:
     """The entries of one section, typed as its model (each was validated by that model)."""
     return tuple(entry for entry in parsed if isinstance(entry, model))
 
 
 def _validate(model: type[M], item: Any, where: str, problems: list[str]) -> M | None:
     try:
-        return model.model_validate(item)
-    except ValidationError as exc:
+        return model.parse(item)
+    except RecordError as exc:
         problems.extend(describe(exc, where, item))
         return None
 

@@ -6,16 +6,9 @@ never prose; every fact carries its provenance (document and section).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-
-class Frozen(BaseModel):
-    """Base: immutable, and unknown fields are an error."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
+from ..datafiles.records import Record, record, rule
 
 Period = Literal["day", "month", "year"]
 Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
@@ -23,67 +16,76 @@ Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
 # ---------------------------------------------------------------- values
 
 
-class Money(Frozen):
+@record
+class Money(Record):
     type: Literal["money"]
-    yuan: Decimal = Field(ge=0)
+    yuan: Decimal = rule(ge=0)
     op: Comparator = "="
 
 
-class MoneyRange(Frozen):
+@record
+class MoneyRange(Record):
     type: Literal["money_range"]
-    min_yuan: Decimal = Field(ge=0)
-    max_yuan: Decimal = Field(ge=0)
+    min_yuan: Decimal = rule(ge=0)
+    max_yuan: Decimal = rule(ge=0)
 
 
-class Rate(Frozen):
+@record
+class Rate(Record):
     """A rate in percent per period, e.g. 0.05 %/day."""
 
     type: Literal["rate"]
-    percent: Decimal = Field(ge=0)
+    percent: Decimal = rule(ge=0)
     period: Period
     fixed: bool = False
 
 
-class RateRange(Frozen):
+@record
+class RateRange(Record):
     type: Literal["rate_range"]
-    min_percent: Decimal = Field(ge=0)
-    max_percent: Decimal = Field(ge=0)
+    min_percent: Decimal = rule(ge=0)
+    max_percent: Decimal = rule(ge=0)
     period: Period
 
 
-class Multiplier(Frozen):
+@record
+class Multiplier(Record):
     """A multiple of the daily rate (overdue penalty)."""
 
     type: Literal["multiplier"]
-    times: Decimal = Field(gt=0)
+    times: Decimal = rule(gt=0)
     late_fee: bool = False  # 违约金 charged on top (amount not stated)
 
 
 PrepaymentRule = Literal["free", "remaining_days_interest"]
 
 
-class FeeRule(Frozen):
+@record
+class FeeRule(Record):
     """How early repayment is charged."""
 
     type: Literal["fee_rule"]
     rule: PrepaymentRule
 
 
-class Months(Frozen):
+@record
+class Months(Record):
     type: Literal["months"]
-    months: int = Field(ge=0)
+    months: int = rule(ge=0)
     op: Comparator = "="
 
 
-class Score(Frozen):
+@record
+class Score(Record):
     """A 芝麻分 requirement: ``required`` false, or a minimum score."""
 
     type: Literal["score"]
     required: bool
-    min: int | None = Field(default=None, ge=350, le=950)
+    min: int | None = rule(default=None, ge=350, le=950)
 
 
-class Percent(Frozen):
+@record
+class Percent(Record):
     """A share or statistic in percent (a weight, a rate of bad debt…)."""
 
     type: Literal["percent"]
@@ -91,16 +93,18 @@ class Percent(Frozen):
     op: Comparator = "="
 
 
-class Quantity(Frozen):
+@record
+class Quantity(Record):
     """Any other counted figure with its unit (次/日, 元/人, 人, 秒 …)."""
 
     type: Literal["quantity"]
     amount: Decimal
-    unit: str = Field(min_length=1)
+    unit: str = rule(min_length=1)
     op: Comparator = "="
 
 
-class Change(Frozen):
+@record
+class Change(Record):
     """A figure that moved from one value to another (审批 18 小时 → 8 秒)."""
 
     type: Literal["change"]
@@ -110,25 +114,25 @@ class Change(Frozen):
     unit_after: str
 
 
-class Stars(Frozen):
+@record
+class Stars(Record):
     """A star rating as printed (★★☆); ``full`` counts the filled stars."""
 
     type: Literal["stars"]
-    full: int = Field(ge=0, le=5)
-    glyphs: str = Field(pattern=r"^[★☆]+$")
+    full: int = rule(ge=0, le=5)
+    glyphs: str = rule(pattern=r"^[★☆]+$")
 
 
-class Text(Frozen):
+@record
+class Text(Record):
     """A fact with no figure of its own."""
 
     type: Literal["text"]
 
 
-Value = Annotated[
-    Money | MoneyRange | Rate | RateRange | Multiplier | FeeRule | Months | Score | Percent | Quantity | Change | Stars
-    | Text,
-    Field(discriminator="type"),
-]
+# told apart by their ``type``
+Value = (Money | MoneyRange | Rate | RateRange | Multiplier | FeeRule | Months | Score | Percent | Quantity | Change
+         | Stars | Text)
 
 # ---------------------------------------------------------------- facts
 
@@ -142,27 +146,31 @@ Topic = Literal[
 ]
 
 
-class SourceRef(Frozen):
+@record
+class SourceRef(Record):
     doc: str
     section: str
 
 
-class Fact(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+@record
+class Fact(Record):
+    id: str = rule(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
     product: str
     topic: Topic
     label: str | None = None  # short Chinese name of the row, e.g. 财务健康度
     value: Value
-    text: str = Field(min_length=2)  # our own wording, shown in answers
+    text: str = rule(min_length=2)  # our own wording, shown in answers
     source: SourceRef
 
 
-class Section(Frozen):
+@record
+class Section(Record):
     key: str  # 导言, 一, 二 …
     title: str
 
 
-class Source(Frozen):
+@record
+class Source(Record):
     id: str
     file: str
     title: str
@@ -172,8 +180,9 @@ class Source(Frozen):
         return next((s.title for s in self.sections if s.key == key), None)
 
 
-class Product(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+@record
+class Product(Record):
+    id: str = rule(pattern=r"^[a-z0-9_]+$")
     name: str
     kind: Literal["loan", "platform", "reference", "outside"]  # outside: named so the bot can say it has no facts
     platform: str | None = None  # product id of the platform (wechat, alipay)
@@ -185,7 +194,8 @@ class Product(Frozen):
     generic: bool = False
 
 
-class Conflict(Frozen):
+@record
+class Conflict(Record):
     """A known disagreement or inconsistency, kept as data and checked by code.
 
     kinds:
@@ -197,6 +207,6 @@ class Conflict(Frozen):
     id: str
     kind: Literal["disagreement", "day_basis", "rate_mismatch"]
     product: str
-    facts: tuple[str, ...] = Field(min_length=2)
+    facts: tuple[str, ...] = rule(min_length=2)
     basis: Literal[360, 365] | None = None
     text: str

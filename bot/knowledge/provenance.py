@@ -33,7 +33,7 @@ def fact_numbers(fact: Fact) -> list[tuple[str, Decimal]]:
     """(where, number) for every figure of a fact: its typed value fields and the digits in its text."""
     out: list[tuple[str, Decimal]] = []
     if not isinstance(fact.value, Stars):  # star counts are glyphs in the documents, not digits
-        for name, value in fact.value.model_dump().items():
+        for name, value in fact.value.dump().items():
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 out.append((f"value.{name}", Decimal(value).normalize()))
     for number in sorted(numbers_in(unicodedata.normalize("NFKC", fact.text), chinese=False)):

@@ -104,9 +104,9 @@ def _views(engine: EngineLike) -> dict[str, dict[str, Any]]:
         for kind, items in (("fact", kb.facts), ("product", kb.products), ("conflict", kb.conflicts),
                             ("source", kb.sources)):
             for item in items:
-                out[f"{kind}:{item.id}"] = item.model_dump(mode="json", exclude_none=True)
+                out[f"{kind}:{item.id}"] = item.dump("json", exclude_none=True)
     for intent in getattr(engine, "intents", ()):
-        out[f"intent:{intent.id}"] = intent.model_dump(mode="json")
+        out[f"intent:{intent.id}"] = intent.dump("json")
     return out
 
 

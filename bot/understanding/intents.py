@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-
 from ..datafiles.errors import KnowledgeError
+from ..datafiles.records import Problem, Record, RecordError, record, rule
 from ..datafiles.validation import describe
 from ..datafiles.yamlio import display_path, read_yaml
-from ..knowledge.models import Frozen, Topic
+from ..knowledge.models import Topic
 from .slots import SlotName
 
 PLACEHOLDERS = ("{product}", "{product2}")
@@ -23,11 +22,12 @@ LEARNED = "learned"  # top-level key of intents/learned.yaml: examples added fro
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-class Intent(Frozen):
+@record
+class Intent(Record):
     """One question type the bot can answer."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)  # short: it travels in callback_data
-    title: str = Field(min_length=2)
+    id: str = rule(pattern=r"^[a-z][a-z0-9_]*$", max_length=24)  # short: it travels in callback_data
+    title: str = rule(min_length=2)
     # answer: the knowledge base answers it; uncovered: a frequent topic the documents do not answer — the bot
     # names it, points to the product's official channel and offers only the ``related`` intents.
     # smalltalk: greetings and thanks, answered with ``reply`` (or ``answer: help``), never when a product is named.
@@ -54,29 +54,27 @@ class Intent(Frozen):
     shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
     keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
-    examples: tuple[str, ...] = Field(min_length=3)
+    examples: tuple[str, ...] = rule(min_length=3)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Intent:
-        if self.kind == "smalltalk" and not (self.reply or self.answer == "help"):
-            raise ValueError("闲聊意图需要 reply（固定回复）或 answer: help")
-        if self.answer == "listing" and self.kind == "answer" and not self.topics:
-            raise ValueError("answer: listing 需要 topics（从哪些知识主题回答）")
-        if not set(self.needs) <= set(self.slots):
-            raise ValueError(f"needs 里的槽位必须也在 slots 里（slots: {list(self.slots)}）")
-        return self
-
-    @field_validator("examples")
-    @classmethod
-    def _placeholders(cls, examples: tuple[str, ...]) -> tuple[str, ...]:
-        for example in examples:
+    def check(self) -> list[Problem]:
+        """Examples use only the known placeholders; the fields agree with each other."""
+        problems = []
+        for example in self.examples:
             unknown = [p for p in _PLACEHOLDER.findall(example) if p not in PLACEHOLDERS]
             if unknown:
-                raise ValueError(f"例句 {example!r} 含未知占位符 {', '.join(unknown)}"
-                                 f"（可用：{', '.join(PLACEHOLDERS)}）")
-            if not example.strip():
-                raise ValueError("例句不能为空")
-        return examples
+                problems.append(Problem(("examples",), f"例句 {example!r} 含未知占位符 {', '.join(unknown)}"
+                                                       f"（可用：{', '.join(PLACEHOLDERS)}）"))
+            if not example:
+                problems.append(Problem(("examples",), "例句不能为空"))
+        if problems:
+            return problems
+        if self.kind == "smalltalk" and not (self.reply or self.answer == "help"):
+            return [Problem((), "闲聊意图需要 reply（固定回复）或 answer: help")]
+        if self.answer == "listing" and self.kind == "answer" and not self.topics:
+            return [Problem((), "answer: listing 需要 topics（从哪些知识主题回答）")]
+        if not set(self.needs) <= set(self.slots):
+            return [Problem((), f"needs 里的槽位必须也在 slots 里（slots: {list(self.slots)}）")]
+        return []
 
 
 def load_intents(directory: Path) -> tuple[Intent, ...]:
@@ -107,8 +105,8 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
         for index, item in enumerate(entries):
             place = f"{where}: intents[{index}]"
             try:
-                intent = Intent.model_validate(item)
-            except ValidationError as exc:
+                intent = Intent.parse(item)
+            except RecordError as exc:
                 problems.extend(describe(exc, place, item))
                 continue
             if intent.id in origin:
@@ -143,10 +141,10 @@ def _add_learned(intents: list[Intent], learned: list[tuple[str, object]], probl
             if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
                 problems.append(f"{where}.{ident}: 应是例句（字符串）的列表")
                 continue
-            merged = {**intent.model_dump(), "examples": (*intent.examples, *(e for e in examples
+            merged = {**intent.dump(), "examples": (*intent.examples, *(e for e in examples
                                                                              if e not in intent.examples))}
             try:
-                by_id[intent.id] = Intent.model_validate(merged)
-            except ValidationError as exc:
+                by_id[intent.id] = Intent.parse(merged)
+            except RecordError as exc:
                 problems.extend(describe(exc, f"{where}.{ident}", merged))
     return [by_id[intent.id] for intent in intents]
