@@ -57,6 +57,7 @@ class Record:
     """Base of the records: ``parse`` from YAML data, ``dump`` back to plain values, ``check`` across fields."""
 
     _fields: ClassVar[tuple[_Field, ...] | None] = None
+    _names: ClassVar[tuple[str, ...] | None] = None
 
     @classmethod
     def parse(cls: type[R], data: Any) -> R:
@@ -73,9 +74,9 @@ class Record:
 
     def dump(self, mode: Literal["python", "json"] = "python", exclude_none: bool = False) -> dict[str, Any]:
         """The fields as plain values: nested records as dicts; in ``json`` mode lists and Decimal as text."""
-        return {f.name: _dump(getattr(self, f.name), mode, exclude_none)
-                for f in dataclasses.fields(self)  # type: ignore[arg-type]  # every Record is a dataclass
-                if not (exclude_none and getattr(self, f.name) is None)}
+        values = ((name, getattr(self, name)) for name in _names_of(type(self)))
+        return {name: _dump(value, mode, exclude_none) for name, value in values
+                if not (exclude_none and value is None)}
 
 
 # ---------------------------------------------------------------- internals
@@ -95,6 +96,8 @@ class _Field:
 
 
 def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
     if isinstance(value, Record):
         return value.dump(mode, exclude_none)  # type: ignore[arg-type]  # mode is one of the two
     if isinstance(value, tuple):
@@ -103,6 +106,15 @@ def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
     if isinstance(value, Decimal) and mode == "json":
         return str(value)
     return value
+
+
+def _names_of(cls: type[Record]) -> tuple[str, ...]:
+    """The field names of ``cls``, in order (looked up once per class: ``dump`` runs for every entry)."""
+    names = cls.__dict__.get("_names")
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]  # a Record dataclass
+        cls._names = names
+    return names
 
 
 def _fields_of(cls: type[Record]) -> tuple[_Field, ...]:
