@@ -143,4 +143,5 @@ def test_every_renderer_an_intent_may_name_is_written_in_python() -> None:
     from tests.conftest import shared_engine
 
     composer = shared_engine().composer
-    assert set(get_args(AnswerKind)) - {"listing", "help"} == set(composer._renderers)
+    assert set(get_args(AnswerKind)) - {"listing", "help"} == set(composer.RENDERERS)
+    assert all(callable(getattr(composer, method, None)) for method in composer.RENDERERS.values())

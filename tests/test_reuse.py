@@ -1,7 +1,9 @@
 """A rebuild takes over the parts built from unchanged files; segment cache files are pruned."""
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from pathlib import Path
 
 from bot.engine import Engine, build_engine
@@ -57,3 +59,18 @@ def test_only_the_newest_segment_files_are_kept(tmp_path: Path) -> None:
     assert sorted(removed) == sorted(paths[1:4])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [paths[0].name, *(p.name for p in paths[4:]), "jieba-dict-0.sqlite3"])
+
+
+def test_a_replaced_engine_is_freed_at_once() -> None:
+    """After a reload the old engine and its knowledge base go as soon as nothing uses them: no reference
+    cycle keeps them waiting for the garbage collector (memory during a run of admin edits)."""
+    engine = build_engine(KNOWLEDGE, INTENTS)
+    engine.reply("freed", "借呗借1万用30天多少利息")
+    parts = [engine, engine.kb, engine.composer, engine.understanding, engine.policy, engine.responder]
+    refs = [weakref.ref(part) for part in parts]
+    gc.disable()  # freed by reference counting alone
+    try:
+        del engine, parts
+        assert [r() for r in refs] == [None] * len(refs)
+    finally:
+        gc.enable()

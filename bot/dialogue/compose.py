@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..knowledge.base import KnowledgeBase
 from ..memo import Memo
@@ -40,17 +40,19 @@ class Composer(Listings, Eligibility, Calculations):
     """Writes the answer to the questions of one message from the renderers their intents name."""
 
     CACHE_SIZE = 4096
+    # the method writing each ``answer`` an intent's YAML may name besides listing and help; by name, not as
+    # bound methods, which would tie the composer to itself in a reference cycle (a replaced engine and its
+    # knowledge base would then wait for the garbage collector instead of being freed at once)
+    RENDERERS: ClassVar[Mapping[str, str]] = {
+        "score_requirement": "_zhima", "conditions": "_eligibility", "maximum": "_max_amount", "rates": "_rates",
+        "interest": "_interest", "instalments": "_installment", "overdue": "_overdue", "prepayment": "_prepayment",
+        "cooperation": "_cooperation", "overview": "_overview", "comparison": "_compare",
+    }
 
     def __init__(self, kb: KnowledgeBase, intents: Mapping[str, Intent]) -> None:
         super().__init__(kb)
         self.intents = intents
         self._memo: Memo[tuple[object, ...], Composed] = Memo(self.CACHE_SIZE)
-        self._renderers: dict[str, Callable[[tuple[str, ...], Slots, Draft], None]] = {
-            "score_requirement": self._zhima, "conditions": self._eligibility, "maximum": self._max_amount,
-            "rates": self._rates, "interest": self._interest, "instalments": self._installment,
-            "overdue": self._overdue, "prepayment": self._prepayment, "cooperation": self._cooperation,
-            "overview": self._overview, "comparison": self._compare,
-        }
 
     def compose_many(self, intents: tuple[str, ...], products: tuple[str, ...], slots: Slots) -> Composed:
         """One answer to the questions of one message (in the order asked): each part headed by its title when
@@ -70,7 +72,8 @@ class Composer(Listings, Eligibility, Calculations):
             if spec.answer == "listing":
                 self._listed(spec, products, draft)
             else:  # every other renderer the YAML may name has its method (tests/test_architecture.py)
-                self._renderers[spec.answer](products, slots, draft)
+                render: Callable[[tuple[str, ...], Slots, Draft], None] = getattr(self, self.RENDERERS[spec.answer])
+                render(products, slots, draft)
             drafts.append((spec.title, draft))
         every = Draft(facts=[f for _, d in drafts for f in d.facts],
                       explained=set().union(*(d.explained for _, d in drafts)))
