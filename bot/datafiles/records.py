@@ -57,7 +57,6 @@ class Record:
     """Base of the records: ``parse`` from YAML data, ``dump`` back to plain values, ``check`` across fields."""
 
     _fields: ClassVar[tuple[_Field, ...] | None] = None
-    _names: ClassVar[tuple[str, ...] | None] = None
 
     @classmethod
     def parse(cls: type[R], data: Any) -> R:
@@ -74,7 +73,7 @@ class Record:
 
     def dump(self, mode: Literal["python", "json"] = "python", exclude_none: bool = False) -> dict[str, Any]:
         """The fields as plain values: nested records as dicts; in ``json`` mode lists and Decimal as text."""
-        values = ((name, getattr(self, name)) for name in _names_of(type(self)))
+        values = ((f.name, getattr(self, f.name)) for f in _fields_of(type(self)))
         return {name: _dump(value, mode, exclude_none) for name, value in values
                 if not (exclude_none and value is None)}
 
@@ -108,17 +107,9 @@ def _dump(value: Any, mode: str, exclude_none: bool) -> Any:
     return value
 
 
-def _names_of(cls: type[Record]) -> tuple[str, ...]:
-    """The field names of ``cls``, in order (looked up once per class: ``dump`` runs for every entry)."""
-    names = cls.__dict__.get("_names")
-    if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]  # a Record dataclass
-        cls._names = names
-    return names
-
-
 def _fields_of(cls: type[Record]) -> tuple[_Field, ...]:
-    """The fields of ``cls`` with their converters (built at first use: importing the models stays cheap)."""
+    """The fields of ``cls`` with their converters, in order (built at first use: importing the models stays
+    cheap; then looked up once per class, as ``dump`` runs for every entry)."""
     fields = cls.__dict__.get("_fields")
     if fields is None:
         hints = typing.get_type_hints(cls)

@@ -56,7 +56,8 @@ def float32(value: float) -> float:
 
 
 class IntentMatcher:
-    """Scores a question against all examples at once and against each intent's vocabulary."""
+    """Scores a question against each intent's vocabulary, and against the examples of the intents that
+    evidence shortlists."""
 
     FUZZY_WEIGHT = 0.40  # best rapidfuzz score over the intent's examples
     COVERAGE_WEIGHT = 0.60  # share of the question's IDF weight found in the intent's vocabulary

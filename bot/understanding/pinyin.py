@@ -219,8 +219,7 @@ class PinyinReader:
         with _TABLES_LOCK:
             words = _TABLES.get(path.name)
         if words is None:
-            saved = read_json(path)
-            words = _table_from_json(saved) if saved is not None else None
+            words = _table_from_json(read_json(path))
             if words is None:
                 words = self._build()
                 if write_json(path, {" ".join(key): word for key, word in words.items()}):
