@@ -73,6 +73,10 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗怎么被换成网商贷了能改回去吗", "mybank_switch"),
     ("借呗每月还钱那天我想往后挪几天", "repay_date"),
     ("不打算再用微粒贷了能停掉吗", "freeze_close"),
+    ("微粒贷有没有送免息券的活动", "promotions"),
+    ("借呗还款时给的红包怎么抵扣", "promotions"),
+    ("听说借呗提前还清反而降低了芝麻信用分，是真的吗", "credit_record"),
+    ("开通花呗后借呗没有了", "limit_lost"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -216,3 +220,9 @@ def test_wechat_named_alone_does_not_lower_the_bars(engine: Engine) -> None:
     assert generic.kind != "answer" and 36 <= generic.score < 45 and "bars: answer 45" in generic.reason
     credit = engine.policy.decide(engine.understanding.parse("芝麻信用给的分有用吗"), Context())
     assert credit.kind == "answer"
+
+
+def test_red_packets_as_credit_data_are_not_a_promotion(engine: Engine) -> None:
+    """红包 alone is a promotion (免息券, 还款红包); WeChat red packets sent and received are credit data."""
+    reply = engine.reply("rp1", "微信收发红包多会影响评估吗")
+    assert (reply.kind, reply.intent) == ("answer", "credit_evaluation")
