@@ -77,6 +77,7 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗还款时给的红包怎么抵扣", "promotions"),
     ("听说借呗提前还清反而降低了芝麻信用分，是真的吗", "credit_record"),
     ("开通花呗后借呗没有了", "limit_lost"),
+    ("借呗和网商贷有什么关系啊", "mybank_switch"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
