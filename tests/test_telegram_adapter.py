@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.reply import Reply
 from bot.stats import StatsStore
 from bot.telegram import admin, handlers
-from bot.telegram.redact import install_redaction, quiet_http_loggers
+from bot.telegram.redact import install_redaction, quiet_http_loggers, redact
 from bot.telegram.render import split_html
 from bot.telegram.services import SERVICES_KEY
 from tests.botkit.botapi import FakeBotApi, SentMessage
@@ -245,3 +245,11 @@ def test_token_is_redacted_from_any_logger(caplog: pytest.LogCaptureFixture) -> 
     assert caplog.text.count("[REDACTED]") >= 4
     quiet_http_loggers()
     assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def test_a_token_in_a_bot_api_url_is_redacted_even_unregistered() -> None:
+    """A client built before (or without) ``install_redaction`` must not show a token either."""
+    token = "555444333:never_registered-Token"
+    text = redact(f"Cannot connect to https://api.telegram.org/bot{token}/sendMessage")
+    assert token not in text and token.split(":")[1] not in text and "/bot[REDACTED]/sendMessage" in text
+    assert redact("借呗 12:30 还款") == "借呗 12:30 还款"  # a time is not a token

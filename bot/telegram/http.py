@@ -13,7 +13,6 @@ Behaviour follows PTB's ``HTTPXRequest``: the same default timeouts, PTB's excep
 from __future__ import annotations
 
 import functools
-import re
 import ssl
 import urllib.request
 from typing import Any
@@ -25,6 +24,8 @@ from telegram._utils.defaultvalue import DefaultValue  # PTB's marker for "not g
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from .redact import redact
+
 # PTB's HTTPXRequest defaults (seconds): connect, read, write, pool; uploads get a longer write timeout
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 5.0
@@ -32,7 +33,6 @@ WRITE_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 MEDIA_WRITE_TIMEOUT = 20.0
 POOL_SIZE = 256  # PTB's default for the bot's requests; getUpdates gets one connection of its own
-_TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 
 
 @functools.cache
@@ -64,7 +64,7 @@ def env_proxy(origin: str) -> str | None:
 
 def _safe(error: BaseException) -> str:
     """The error's text without the bot token (aiohttp puts the URL in some messages)."""
-    return _TOKEN_IN_URL.sub("bot<token>", str(error))
+    return redact(str(error))
 
 
 class AiohttpRequest(BaseRequest):
