@@ -185,6 +185,9 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("借呗分成6期以后每期是几号扣钱", "repay_date"),  # 期 does not make it an instalment calculation
     ("借呗的钱我想拿去还信用卡", "loan_use"),  # repaying something else with the loan, not repaying the loan
     ("微粒贷申请后显示审批未通过是啥原因", "how_to_apply"),  # why not approved, not how long approval takes
+    ("微粒贷能主动还款吗", "repayment_methods"),  # 主动 (by oneself) does not make it an application question
+    ("有什么办法可以自己开通借呗", "how_to_apply"),  # 自己 … 开通 is opening it, not raising the limit
+    ("借呗逾期了还上以后怎么才能接着借", "borrow_again"),  # 逾期 does not make it a penalty question
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
