@@ -78,6 +78,8 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("听说借呗提前还清反而降低了芝麻信用分，是真的吗", "credit_record"),
     ("开通花呗后借呗没有了", "limit_lost"),
     ("借呗和网商贷有什么关系啊", "mybank_switch"),
+    ("微粒贷一直显示无法使用", "limit_lost"),
+    ("借呗已经开通了可是用不了", "limit_lost"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -188,6 +190,7 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("微粒贷能主动还款吗", "repayment_methods"),  # 主动 (by oneself) does not make it an application question
     ("有什么办法可以自己开通借呗", "how_to_apply"),  # 自己 … 开通 is opening it, not raising the limit
     ("借呗逾期了还上以后怎么才能接着借", "borrow_again"),  # 逾期 does not make it a penalty question
+    ("借呗到底怎么用啊", "how_to_apply"),  # how to use it at all, not how it evaluates credit
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
