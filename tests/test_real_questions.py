@@ -80,6 +80,8 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗和网商贷有什么关系啊", "mybank_switch"),
     ("微粒贷一直显示无法使用", "limit_lost"),
     ("借呗已经开通了可是用不了", "limit_lost"),
+    ("逾期还清后借呗的负面记录多久能消", "credit_record"),
+    ("网商贷额度和借呗的是不是同一个", "mybank_switch"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
