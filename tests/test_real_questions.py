@@ -82,6 +82,8 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗已经开通了可是用不了", "limit_lost"),
     ("逾期还清后借呗的负面记录多久能消", "credit_record"),
     ("网商贷额度和借呗的是不是同一个", "mybank_switch"),
+    ("微粒贷长时间不用会被收回吗", "freeze_close"),
+    ("借呗总共能借多少次", "borrow_again"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
