@@ -84,6 +84,8 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("网商贷额度和借呗的是不是同一个", "mybank_switch"),
     ("微粒贷长时间不用会被收回吗", "freeze_close"),
     ("借呗总共能借多少次", "borrow_again"),
+    ("借呗要我补全身份信息怎么弄", "account_issue"),
+    ("用借呗对个人信用有没有影响", "credit_record"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -195,6 +197,7 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("有什么办法可以自己开通借呗", "how_to_apply"),  # 自己 … 开通 is opening it, not raising the limit
     ("借呗逾期了还上以后怎么才能接着借", "borrow_again"),  # 逾期 does not make it a penalty question
     ("借呗到底怎么用啊", "how_to_apply"),  # how to use it at all, not how it evaluates credit
+    ("我微信里怎么一直没有微粒贷", "how_to_apply"),  # 微信 named: still the entry question, not the platform
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
