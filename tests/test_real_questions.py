@@ -90,6 +90,8 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗一直提示当前操作存在风险", "account_issue"),
     ("申请借呗老说今天人太多", "account_issue"),
     ("借呗可以开结清证明吗", "account_issue"),
+    ("网商贷能不能改成借呗", "mybank_switch"),
+    ("借呗和网商贷可以同时有吗", "mybank_switch"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
