@@ -92,6 +92,7 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗可以开结清证明吗", "account_issue"),
     ("网商贷能不能改成借呗", "mybank_switch"),
     ("借呗和网商贷可以同时有吗", "mybank_switch"),
+    ("网商贷转回借呗怎么操作", "mybank_switch"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -204,6 +205,8 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("借呗逾期了还上以后怎么才能接着借", "borrow_again"),  # 逾期 does not make it a penalty question
     ("借呗到底怎么用啊", "how_to_apply"),  # how to use it at all, not how it evaluates credit
     ("我微信里怎么一直没有微粒贷", "how_to_apply"),  # 微信 named: still the entry question, not the platform
+    ("怎样才能成为微粒贷的用户", "how_to_apply"),  # becoming a customer is getting it opened
+    ("借呗忘还了一天", "overdue_penalty"),  # 忘还 is paying late
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
