@@ -208,6 +208,7 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("怎样才能成为微粒贷的用户", "how_to_apply"),  # becoming a customer is getting it opened
     ("借呗忘还了一天", "overdue_penalty"),  # 忘还 is paying late
     ("微粒贷提前还清了还能接着借吗", "borrow_again"),  # 提前还清 does not make it a prepayment question
+    ("微粒贷能提前还部分款吗", "partial_repay"),  # early, but only part of it: not covered
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
