@@ -2,8 +2,6 @@
 wires: input limits, ``parse``, the dialogue's decision and reply, the session's context."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,11 +80,9 @@ class Engine:
         """Fingerprints of facts, products, conflicts, sources and intents (for reload reports)."""
         out = self.kb.catalog()
         for source in self.kb.sources:  # titles are shown in every citation
-            blob = json.dumps(source.dump("json"), ensure_ascii=False, sort_keys=True)
-            out[f"source:{source.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
+            out[f"source:{source.id}"] = source.fingerprint()
         for intent in self.intents:
-            blob = json.dumps(intent.dump("json"), ensure_ascii=False, sort_keys=True)
-            out[f"intent:{intent.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
+            out[f"intent:{intent.id}"] = intent.fingerprint()
         return out
 
     def product_names(self) -> dict[str, str]:

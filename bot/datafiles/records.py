@@ -9,6 +9,8 @@ edit the files. It replaces pydantic, whose import and model building cost ~0.15
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import types
 import typing
@@ -76,6 +78,11 @@ class Record:
         values = ((f.name, getattr(self, f.name)) for f in _fields_of(type(self)))
         return {name: _dump(value, mode, exclude_none) for name, value in values
                 if not (exclude_none and value is None)}
+
+    def fingerprint(self) -> str:
+        """A short digest of the content (reload reports tell what changed by it)."""
+        blob = json.dumps(self.dump("json"), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 
 # ---------------------------------------------------------------- internals

@@ -1,8 +1,6 @@
 """The loaded knowledge base: immutable, indexed, with provenance for every fact."""
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -141,6 +139,5 @@ class KnowledgeBase:
         out: dict[str, str] = {}
         for kind, items in (("fact", self.facts), ("product", self.products), ("conflict", self.conflicts)):
             for item in items:
-                blob = json.dumps(item.dump("json"), ensure_ascii=False, sort_keys=True)
-                out[f"{kind}:{item.id}"] = hashlib.sha1(blob.encode()).hexdigest()[:12]
+                out[f"{kind}:{item.id}"] = item.fingerprint()
         return out
