@@ -251,3 +251,21 @@ def test_red_packets_as_credit_data_are_not_a_promotion(engine: Engine) -> None:
     """红包 alone is a promotion (免息券, 还款红包); WeChat red packets sent and received are credit data."""
     reply = engine.reply("rp1", "微信收发红包多会影响评估吗")
     assert (reply.kind, reply.intent) == ("answer", "credit_evaluation")
+
+
+@pytest.mark.parametrize("question, intent, kind", [
+    ("借呗突然没额度了，为什么", "limit_lost", "uncovered"),
+    ("微粒贷逾期了两天，怎么办", "overdue_penalty", "answer"),
+    ("行吗，微粒贷的还款日可以改到月底吗", "repay_date", "uncovered"),
+])
+def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, question: str, intent: str,
+                                                                kind: str) -> None:
+    """"为什么", "怎么办", "行吗" split off by a comma ask nothing of their own: no product introduction or
+    freezing answer is added to the real question."""
+    reply = engine.reply(question, question)
+    assert (reply.kind, reply.intent, reply.also) == (kind, intent, ())
+
+
+@pytest.mark.parametrize("question", ["能不能吧", "怎么办", "为什么？"])
+def test_question_words_alone_are_not_answered(engine: Engine, question: str) -> None:
+    assert engine.reply(question, question).kind == "not_understood"

@@ -58,10 +58,11 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
                      r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
+MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
-_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|"
-                       r"会不会|是否|如何|为什么|为啥|咋")
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么办|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|"
+                       r"有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
 
 DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
                        "outside", "decline"]
@@ -204,6 +205,8 @@ class Policy:
                           follow_up=True)
         if not parse.residue and not e.products and not context.intent:
             return Chosen(None, 0.0, "a bare number with nothing to refer to")
+        if not _QUESTION.sub("", parse.residue) and not e.products and not context.intent:
+            return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
@@ -363,6 +366,8 @@ class Policy:
             top = sub.top
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
+            if len(_QUESTION.sub("", sub.residue)) < MIN_CLAUSE_CONTENT:
+                continue  # "能不能吧，…": question words alone ask nothing of their own
             spec = self.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
                 continue
