@@ -89,7 +89,9 @@ def test_interest_with_chinese_numerals(engine: Engine) -> None:
 
 def test_amount_above_the_maximum_gets_the_maximum_not_a_calculation(engine: Engine) -> None:
     text = ask(engine, "WE2000借5000元用30天多少利息").text
-    assert "超过了资料中的最高额度2000元" in text and "75.00" not in text
+    assert "5000元超过了资料中的最高额度2000元" in text and "75.00" not in text
+    wan = ask(engine, "WE2000借1.5万用30天多少利息").text
+    assert "1.5万元超过了资料中的最高额度2000元" in wan and "15,000.00" not in wan  # as the user wrote it
 
 
 def test_overdue_penalty_with_late_fee(engine: Engine) -> None:

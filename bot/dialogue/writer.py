@@ -8,7 +8,7 @@ from ..calc import DAYS_PER_MONTH
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS, format_value
 from ..knowledge.models import Fact, Money
-from ..text.display import labelled, money, num, pct
+from ..text.display import labelled, num, pct, wan
 from .slots import Slots
 
 EXAMPLE_AMOUNT = Decimal(10000)
@@ -85,7 +85,7 @@ class Writer:
     def _too_much(self, pid: str, amount: Decimal, draft: Draft) -> bool:
         top, facts = self.kb.maximum(pid)
         if top is not None and amount > top:
-            draft.add(f"【{self.name(pid)}】{money(amount)}超过了资料中的最高额度{num(top)}元，不按这个金额计算。",
+            draft.add(f"【{self.name(pid)}】{wan(amount)}超过了资料中的最高额度{num(top)}元，不按这个金额计算。",
                       *facts)
             return True
         return False
@@ -93,7 +93,7 @@ class Writer:
     def _note_amount(self, pid: str, amount: Decimal, draft: Draft) -> None:
         stated = [(f, f.value) for f in self.kb.find(pid, "max_amount") if isinstance(f.value, Money)]
         if stated and amount > stated[0][1].yuan:
-            draft.add(f"  注意：{money(amount)}超过其中一份资料写的最高{num(stated[0][1].yuan)}元。", stated[0][0])
+            draft.add(f"  注意：{wan(amount)}超过其中一份资料写的最高{num(stated[0][1].yuan)}元。", stated[0][0])
 
     def _chosen_rates(self, pid: str, slots: Slots) -> tuple[list[Decimal], list[Fact]]:
         """The daily rate(s) a calculation uses: both ends of a range, or only the one asked for ("按最低日利率")."""
