@@ -269,3 +269,15 @@ def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, 
 @pytest.mark.parametrize("question", ["能不能吧", "怎么办", "为什么？"])
 def test_question_words_alone_are_not_answered(engine: Engine, question: str) -> None:
     assert engine.reply(question, question).kind == "not_understood"
+
+
+def test_a_declined_question_that_names_our_loan_is_answered_about_that_loan(engine: Engine) -> None:
+    """"我只回答微粒贷、借呗、WE2000" reads as if 借呗 was not recognized: a question that names our loan but is not
+    understood gets a decline about that loan, where its account questions go, and how to ask it."""
+    reply = engine.reply("nu1", "借呗那玩意儿咋又变样了")
+    assert reply.kind == "not_understood" and reply.products == ("jiebei",)
+    first = reply.text.splitlines()[0]
+    assert "借呗" in first and "没看懂" in first
+    assert "支付宝" in reply.text and "“借呗" in reply.text and "我只回答" not in reply.text
+    general = engine.reply("nu2", "今天晚饭吃什么好")
+    assert general.kind == "not_understood" and "我只回答" in general.text and general.products == ()

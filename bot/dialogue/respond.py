@@ -37,7 +37,7 @@ class Responder:
                 context = context.with_(slots=decision.slots.numbers())
             if kind == "suggest":
                 return self._suggest(decision, context)
-            return self.not_understood(), context
+            return self.not_understood(decision.products), context
         assert decision.intent is not None
         intent = decision.intent
         remembered = context.with_(intent=intent, products=decision.products or context.products,
@@ -134,11 +134,22 @@ class Responder:
         return Reply(f"抱歉，两份资料里没有{which}的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
                      "比如：“微粒贷最高能借多少”“借呗日利率多少”。请以该机构的官方信息为准。", kind="not_understood")
 
-    @staticmethod
-    def not_understood() -> Reply:
-        return Reply("抱歉，这个问题我答不了。我只回答微粒贷、借呗、WE2000，以及微信和芝麻信用相关的问题，"
-                     "比如：“微粒贷要芝麻分吗”“借呗借一万用30天多少利息”。发送 /help 看看我能回答什么。",
-                     kind="not_understood")
+    def not_understood(self, products: tuple[str, ...] = ()) -> Reply:
+        """The polite decline. A question that names our loan ("为什么我的借呗减了") is about it: the reply names
+        it, says where its account questions go, and shows how to ask it what the documents answer."""
+        loans = [self.kb.product(p) for p in products if self.kb.has_product(p) and self.kb.product(p).kind == "loan"]
+        if not loans:
+            return Reply("抱歉，这个问题我答不了。我只回答微粒贷、借呗、WE2000，以及微信和芝麻信用相关的问题，"
+                         "比如：“微粒贷要芝麻分吗”“借呗借一万用30天多少利息”。发送 /help 看看我能回答什么。",
+                         kind="not_understood")
+        names = "、".join(p.name for p in loans)
+        lines = [f"抱歉，没看懂你想问{names}的什么。"]
+        lines += [f"如果是你自己账户里的情况（额度、借款、还款记录等），资料里查不到，请到{p.channel}查询。"
+                  for p in loans if p.channel]
+        first = loans[0].name
+        lines.append(f"资料里有的内容可以这样问：“{first}最高能借多少”“{first}提前还款收费吗”。"
+                     "发送 /help 看看我能回答什么。")
+        return Reply("\n".join(lines), kind="not_understood", products=tuple(p.id for p in loans))
 
     def help_text(self) -> str:
         topics = "、".join(i.title for i in self.intents.values() if i.kind == "answer" and i.product_scope != "none")
