@@ -94,6 +94,13 @@ def test_amount_above_the_maximum_gets_the_maximum_not_a_calculation(engine: Eng
     assert "1.5万元超过了资料中的最高额度2000元" in wan and "15,000.00" not in wan  # as the user wrote it
 
 
+def test_can_i_borrow_an_amount_says_whether_it_is_above_the_maximum(engine: Engine) -> None:
+    above = ask(engine, "借呗能借50万吗").text
+    assert "50万元超过了资料中借呗的最高额度（30万元）" in above and "500,000" not in above
+    within = ask(engine, "微粒贷能借2万吗").text
+    assert "2万元没有超过资料所写的最高额度" in within and "以你自己的授信为准" in within
+
+
 def test_overdue_penalty_with_late_fee(engine: Engine) -> None:
     text = ask(engine, "借呗逾期5000元10天罚息多少").full
     assert "11.25元–45.00元" in text and "违约金" in text  # 5000 × 0.015%/0.06% × 1.5 × 10

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..knowledge.labels import TOPIC_LABELS, format_value
 from ..knowledge.models import Money, MoneyRange
-from ..text.display import labelled, money, num, pct
+from ..text.display import labelled, num, pct, wan
 from ..understanding.intents import Intent
 from .slots import Slots
 from .writer import COMPARISON, LISTED_BRIEF, MORE, Draft, Writer
@@ -57,14 +57,14 @@ class Listings(Writer):
     def _amount_verdict(self, pid: str, amount: Decimal) -> str:
         top, facts = self.kb.maximum(pid)
         if top is None:
-            return f"→ 资料没有写{self.name(pid)}的最高额度，无法判断{money(amount)}是否超出。"
+            return f"→ 资料没有写{self.name(pid)}的最高额度，无法判断{wan(amount)}是否超出。"
         stated = sorted({f.value.yuan for f in facts if isinstance(f.value, Money)})
         if amount > top:
-            return f"→ 你想借的{money(amount)}超过了资料中{self.name(pid)}的最高额度（{num(top)}元）。"
+            return f"→ 你想借的{wan(amount)}超过了资料中{self.name(pid)}的最高额度（{num(top)}元）。"
         if stated and amount > stated[-1]:
-            return (f"→ {money(amount)}超过一份资料写的最高{num(stated[-1])}元，"
+            return (f"→ {wan(amount)}超过一份资料写的最高{num(stated[-1])}元，"
                     f"只在另一份资料所说的核心优质客户额度（最高{num(top)}元）之内。")
-        return f"→ {money(amount)}没有超过资料所写的最高额度；实际能借多少以你自己的授信为准。"
+        return f"→ {wan(amount)}没有超过资料所写的最高额度；实际能借多少以你自己的授信为准。"
 
     def _rates(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         for pid in self._per_product(products):
