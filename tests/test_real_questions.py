@@ -257,11 +257,13 @@ def test_red_packets_as_credit_data_are_not_a_promotion(engine: Engine) -> None:
     ("借呗突然没额度了，为什么", "limit_lost", "uncovered"),
     ("微粒贷逾期了两天，怎么办", "overdue_penalty", "answer"),
     ("行吗，微粒贷的还款日可以改到月底吗", "repay_date", "uncovered"),
+    ("我打算把借呗关掉，具体怎么弄", "freeze_close", "uncovered"),
+    ("微粒贷钱一直没到账，怎么回事", "disbursement", "uncovered"),
 ])
 def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, question: str, intent: str,
                                                                 kind: str) -> None:
-    """"为什么", "怎么办", "行吗" split off by a comma ask nothing of their own: no product introduction or
-    freezing answer is added to the real question."""
+    """"为什么", "怎么办", "怎么回事", "行吗" split off by a comma ask nothing of their own: no product introduction,
+    freezing or how-to-apply answer is added to the real question."""
     reply = engine.reply(question, question)
     assert (reply.kind, reply.intent, reply.also) == (kind, intent, ())
 

@@ -61,8 +61,9 @@ MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
-_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么办|怎么|怎样|什么|啥|几|哪|能不能|可不可以|是不是|"
-                       r"有没有|要不要|会不会|是否|如何|为什么|为啥|咋")
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么办|怎么回事|怎么操作|怎么弄|怎么|怎样|什么意思|什么情况|什么|"
+                       r"啥意思|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何操作|如何|为什么|为啥|"
+                       r"咋回事|咋办|咋弄|咋")
 
 DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
                        "outside", "decline"]
