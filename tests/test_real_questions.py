@@ -259,6 +259,8 @@ def test_red_packets_as_credit_data_are_not_a_promotion(engine: Engine) -> None:
     ("行吗，微粒贷的还款日可以改到月底吗", "repay_date", "uncovered"),
     ("我打算把借呗关掉，具体怎么弄", "freeze_close", "uncovered"),
     ("微粒贷钱一直没到账，怎么回事", "disbursement", "uncovered"),
+    ("借呗手机验证码老是收不到。是怎么回事", "account_issue", "uncovered"),
+    ("为什么我的借呗，怎么就不能自动还款了", "auto_deduct", "uncovered"),
 ])
 def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, question: str, intent: str,
                                                                 kind: str) -> None:
@@ -266,6 +268,11 @@ def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, 
     freezing or how-to-apply answer is added to the real question."""
     reply = engine.reply(question, question)
     assert (reply.kind, reply.intent, reply.also) == (kind, intent, ())
+
+
+def test_what_is_it_is_still_a_question_of_its_own(engine: Engine) -> None:
+    reply = engine.reply("wi1", "微粒贷是什么，要芝麻分吗")
+    assert (reply.intent, reply.also) == ("product_overview", ("zhima_requirement",))
 
 
 @pytest.mark.parametrize("question", ["能不能吧", "怎么办", "为什么？"])

@@ -61,9 +61,18 @@ MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
-_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|怎么办|怎么回事|怎么操作|怎么弄|怎么|怎样|什么意思|什么情况|什么|"
-                       r"啥意思|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|如何操作|如何|为什么|为啥|"
-                       r"咋回事|咋办|咋弄|咋")
+_QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
+                       r"怎么办|怎么回事|怎么操作|怎么弄|怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|"
+                       r"可不可以|是不是|有没有|要不要|会不会|是否|如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋")
+
+# Particles that carry nothing once the question words are gone ("的呀"; 是 stays: "微粒贷是什么" asks about it)
+_PARTICLES = re.compile(r"[的了呀啊哦吧呢哈嘛啦]")
+
+
+def _own_wording(residue: str) -> str:
+    """What a message or clause says besides question words and particles ("" for "是怎么回事", "能不能吧")."""
+    return _PARTICLES.sub("", _QUESTION.sub("", residue))
+
 
 DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
                        "outside", "decline"]
@@ -206,7 +215,7 @@ class Policy:
                           follow_up=True)
         if not parse.residue and not e.products and not context.intent:
             return Chosen(None, 0.0, "a bare number with nothing to refer to")
-        if not _QUESTION.sub("", parse.residue) and not e.products and not context.intent:
+        if not _own_wording(parse.residue) and not e.products and not context.intent:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
@@ -367,7 +376,7 @@ class Policy:
             top = sub.top
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
-            if len(_QUESTION.sub("", sub.residue)) < MIN_CLAUSE_CONTENT:
+            if len(_own_wording(sub.residue)) < MIN_CLAUSE_CONTENT:
                 continue  # "能不能吧，…": question words alone ask nothing of their own
             spec = self.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
