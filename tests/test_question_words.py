@@ -19,7 +19,7 @@ from bot.understanding.parser import _canonical
 ])
 def test_a_question_word_synonym_gets_the_same_answer(engine: Engine, synonym: str, common: str) -> None:
     a, b = engine.reply(f"syn-{synonym}", synonym), engine.reply(f"com-{common}", common)
-    assert a.kind == b.kind == "answer"
+    assert a.kind == b.kind and a.kind in ("answer", "uncovered")  # WE2000's repayment: not in the documents
     assert (a.intent, a.products) == (b.intent, b.products)
 
 

@@ -290,3 +290,19 @@ def test_a_declined_question_that_names_our_loan_is_answered_about_that_loan(eng
     assert "支付宝" in reply.text and "“借呗" in reply.text and "我只回答" not in reply.text
     general = engine.reply("nu2", "今天晚饭吃什么好")
     assert general.kind == "not_understood" and "我只回答" in general.text and general.products == ()
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("借呗欠的钱能拿余额宝来还不", "repayment_methods"),
+    ("借呗申请交上去一般几天审完", "approval_time"),
+])
+def test_a_topic_the_documents_give_for_other_products_only_is_named_as_not_covered(engine: Engine, question: str,
+                                                                                    intent: str) -> None:
+    """The documents give 微粒贷's repayment methods and approval time, not 借呗's: for 借呗 that is a topic they
+    don't cover, said plainly with the channel, not "资料里没有提到…" on its own."""
+    reply = engine.reply(question, question)
+    assert (reply.kind, reply.intent, reply.products) == ("uncovered", intent, ("jiebei",))
+    assert UNCOVERED_PHRASE in reply.text.splitlines()[0] and "支付宝" in reply.text
+    assert reply.suggestions and all("借呗" in s.label for s in reply.suggestions)
+    other = engine.reply(f"{question}-wld", question.replace("借呗", "微粒贷"))
+    assert (other.kind, other.intent) == ("answer", intent)

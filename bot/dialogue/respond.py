@@ -65,8 +65,8 @@ class Responder:
         assert decision.intent is not None
         spec = self.intents[decision.intent]
         products = decision.products
-        missing = [self.intents[a] for a in decision.asked if self.intents[a].kind == "uncovered"]
-        covered = tuple(a for a in decision.asked if self.intents[a].kind == "answer")
+        missing = [self.intents[a] for a in decision.unanswered]
+        covered = tuple(a for a in decision.asked if a not in decision.unanswered)
         composed = self.composer.compose_many(covered, products, decision.slots)
         head = self._outside_note(parse)
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
