@@ -74,6 +74,15 @@ def test_overdue_follow_up_keeps_the_product_and_amount(engine: Engine) -> None:
     assert reply.intent == "overdue_penalty" and "借呗逾期2万元10天" in reply.text
 
 
+@pytest.mark.parametrize("product", ["微粒贷", "借呗"])
+def test_overdue_follow_up_after_a_rate_question_is_the_penalty(engine: Engine, product: str) -> None:
+    """"逾期呢" right after "…利率多少" asks what being late costs, not the lender's bad-debt rate."""
+    engine.reply(f"f4{product}", f"{product}利率多少")
+    reply = engine.reply(f"f4{product}", "逾期呢")
+    assert reply.intent == "overdue_penalty" and "罚息" in reply.text.splitlines()[0]
+    assert f"比如“{product}逾期1000元10天”" in reply.text  # the example names the product asked about
+
+
 def test_banks_follow_up_gives_the_banks_figure(engine: Engine) -> None:
     engine.reply("f2", "微粒贷逾期率多少")
     reply = engine.reply("f2", "银行呢")

@@ -165,9 +165,10 @@ class Calculations(Writer):
                        + ("，另有违约金" if value.late_fee else ""))
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
-        if not compute:
+        if not compute:  # the example names the product asked about, with an amount within every maximum
+            named = [self.name(p) for p in self._per_product(products)][:1] or ["借呗"]
             draft.add("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数。"
-                      "告诉我逾期金额和天数（比如“借呗逾期5000元10天”），我可以算出来。")
+                      f"告诉我逾期金额和天数（比如“{named[0]}逾期1000元10天”），我可以算出来。")
         else:
             draft.add("假设：罚息只按逾期金额计，不含原本的正常利息；区间产品分别按日利率上下限计算。")
             draft.short("罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数，只按逾期金额计，不含正常利息。")

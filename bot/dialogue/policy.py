@@ -52,6 +52,7 @@ _SHOULD_BORROW = re.compile(r"该不该(?:借|用|开)|应不应该(?:借|用)|�
 # A short question about another topic of the same conversation: "逾期呢", "利息呢", "那违约金呢"
 _SWITCH = re.compile(r"^(?:那|那么)?(?P<topic>.{1,6}?)(?:呢|咋样|怎么样|怎么算|多少)[?？。!！]*$")
 MAX_SWITCH_RESIDUE = 4
+SWITCH_PERSONAL_LEAD = 5.0  # in such a switch, a topic that takes the user's numbers counts this many points more
 _COMPARING = re.compile(r"比|和|跟|与|对比")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
 # A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
@@ -253,10 +254,14 @@ class Policy:
         top = parse.candidates[0].score
         used = set(self._used(context)) | set(context.slots.given())
         close = [c for c in parse.candidates if c.score >= top - SUGGEST_SPREAD and c.score >= DOMAIN_SUGGEST_SCORE
-                 and self.intents[c.intent].kind == "answer" and self.intents[c.intent].product_scope != "none"]
+                 and self.intents[c.intent].kind == "answer" and self.intents[c.intent].product_scope != "none"
+                 and self._answered(c.intent, context.products)]  # "逾期呢" after 借呗: not its (absent) bad-debt rate
         if not close:
             return None
-        best = max(close, key=lambda c: (len(used & set(self.intents[c.intent].slots)), c.score))
+        # a topic about the user's own loan (it takes numbers: 罚息, 利息, 额度) before one about the lender's figures
+        # ("逾期呢" after a rate question asks the penalty, not the bad-debt rate) when they score alike
+        best = max(close, key=lambda c: (len(used & set(self.intents[c.intent].slots)),
+                                         c.score + (SWITCH_PERSONAL_LEAD if self.intents[c.intent].slots else 0.0)))
         return best.intent
 
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
