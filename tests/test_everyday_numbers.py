@@ -83,6 +83,17 @@ def test_overdue_follow_up_after_a_rate_question_is_the_penalty(engine: Engine, 
     assert f"比如“{product}逾期1000元10天”" in reply.text  # the example names the product asked about
 
 
+def test_a_bare_term_after_an_amount_is_the_interest_for_that_amount(engine: Engine) -> None:
+    """"借呗借5000" (the maximum check) then "60天": the interest on 5000 for 60 days, not the loan-term topic."""
+    engine.reply("f5", "借呗借5000")
+    reply = engine.reply("f5", "60天")
+    assert reply.intent == "interest_cost"
+    assert reply.text.splitlines()[0].startswith("借呗借5000元用60天：利息约45–180元")
+    assert engine.reply("f5", "90天呢").text.splitlines()[0].startswith("借呗借5000元用90天")
+    fresh = engine.reply("f6", "60天")  # nothing to refer to: not a calculation
+    assert fresh.intent != "interest_cost"
+
+
 def test_banks_follow_up_gives_the_banks_figure(engine: Engine) -> None:
     engine.reply("f2", "微粒贷逾期率多少")
     reply = engine.reply("f2", "银行呢")

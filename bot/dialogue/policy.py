@@ -217,6 +217,10 @@ class Policy:
                           follow_up=True)
         if not parse.residue and not e.products and not context.intent:
             return Chosen(None, 0.0, "a bare number with nothing to refer to")
+        calculation = self._calculation(parse, context)
+        if calculation is not None:
+            return Chosen(calculation, FOLLOW_UP_SCORE, f"a bare term after an amount: the calculation ({calculation})",
+                          follow_up=True)
         if not _own_wording(parse.residue) and not e.products and not context.intent:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
         if ranking.kind == "answer" and ranking.intent is not None:
@@ -263,6 +267,17 @@ class Policy:
         best = max(close, key=lambda c: (len(used & set(self.intents[c.intent].slots)),
                                          c.score + (SWITCH_PERSONAL_LEAD if self.intents[c.intent].slots else 0.0)))
         return best.intent
+
+    def _calculation(self, parse: Parse, context: Context) -> str | None:
+        """"借呗借5000" then "60天": a bare term (no other wording, no product) after a question whose intent
+        ``calculates`` once it has an amount and a term is that calculation, with the conversation's amount."""
+        if parse.residue or parse.entities.products or context.intent is None:
+            return None
+        calculates = self.intents[context.intent].calculates
+        values = parse.entities.values
+        if calculates is None or not (values.days or values.months):
+            return None
+        return calculates if (values.amount or context.slots.amount) is not None else None
 
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
