@@ -306,3 +306,14 @@ def test_a_topic_the_documents_give_for_other_products_only_is_named_as_not_cove
     assert reply.suggestions and all("借呗" in s.label for s in reply.suggestions)
     other = engine.reply(f"{question}-wld", question.replace("借呗", "微粒贷"))
     assert (other.kind, other.intent) == ("answer", intent)
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("借呗的钱提前结清了，之后还能再借吗", "borrow_again"),
+    ("借呗到了还款那天，余额宝的钱会自己扣走吗", "auto_deduct"),
+])
+def test_a_clause_that_sets_the_scene_is_not_a_second_question(engine: Engine, question: str, intent: str) -> None:
+    """When the whole message is surely one question, a clause without a question word ("借呗的钱提前结清了") is its
+    setting: no prepayment answer leads or follows."""
+    reply = engine.reply(question, question)
+    assert (reply.kind, reply.intent, reply.also) == ("uncovered", intent, ())

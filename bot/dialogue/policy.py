@@ -60,6 +60,7 @@ _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e0
                      r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
+SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
@@ -377,8 +378,8 @@ class Policy:
 
     def _answered(self, intent: str, products: tuple[str, ...]) -> bool:
         """Whether the documents answer ``intent`` for ``products``: an uncovered topic never; a listing asked about
-        products only when it has facts about one of them ("借呗的还款方式": the documents give WE2000's and
-        微粒贷's only, so for 借呗 it is a topic they don't cover). Other renderers say themselves what is missing."""
+        products only when it has facts about one of them ("借呗的还款方式": the documents give 微粒贷's only, so
+        for 借呗 it is a topic they don't cover). Other renderers say themselves what is missing."""
         spec = self.intents[intent]
         if spec.kind == "uncovered":
             return False
@@ -404,8 +405,11 @@ class Policy:
         if len(clauses) < 2:
             return ()
         found: list[str] = []
+        # the whole message is surely one question: a clause that asks nothing ("借呗提前还款，…还能再借吗") is its
+        # setting, not a second question
+        sure = parse.top is not None and parse.top.score >= SURE_SCORE
         for clause in clauses:
-            if len(clauses) > 2 and not _QUESTION.search(clause):
+            if (len(clauses) > 2 or sure) and not _QUESTION.search(clause):
                 continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions (not parsed)
             sub = self._parse(clause)
             top = sub.top
