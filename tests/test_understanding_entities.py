@@ -66,6 +66,8 @@ def test_products_from_aliases_and_typos(finder: ProductFinder, text: str, expec
     ("借1万", "10000"), ("一万五", "15000"), ("两万", "20000"), ("5k", "5000"), ("1.5w", "15000"),
     ("0.5万", "5000"), ("￥8000", "8000"), ("8000元", "8000"), ("3千块", "3000"), ("壹万元", "10000"),
     ("1万5", "15000"), ("借15000用30天", "15000"), ("２万", "20000"),
+    ("借5000分6期", "5000"), ("借3000分期每月还多少", "3000"), ("WE2000借2000分3期", "2000"), ("借1亿", "100000000"),
+    ("借2亿5", "250000000"),
 ])
 def test_amounts(text: str, amount: str) -> None:
     slots = extract_numbers(fold(text))[0].given()
@@ -77,6 +79,7 @@ def test_amounts(text: str, amount: str) -> None:
     ("一年", "months", 12), ("12期", "months", 12), ("两个月", "months", 2),
     ("逾期10天怎么算", "overdue_days", 10), ("逾期了三天", "overdue_days", 3),
     ("第10天提前还", "repay_day", 10), ("芝麻分580能用吗", "score", 580), ("我才550分", "score", 550),
+    ("借5000分6期", "months", 6), ("我650分能借5000吗", "score", 650),
 ])
 def test_terms_and_other_numbers(text: str, slot: str, value: int) -> None:
     slots = extract_numbers(fold(text))[0].given()

@@ -69,8 +69,10 @@ def percent_trim(rate: Decimal, max_places: int | None = None) -> str:
 
 
 def num(value: Decimal) -> str:
-    """A figure as written in Chinese text: 200000 → 20万, 0.050 → 0.05."""
+    """A figure as written in Chinese text: 200000 → 20万, 150000000 → 1.5亿, 0.050 → 0.05."""
     value = Decimal(value)
+    if value >= 100_000_000 and value % 10_000_000 == 0:
+        return f"{(value / 100_000_000).normalize():f}亿"
     if value >= 10_000 and value % 1000 == 0:
         wan = (value / 10_000).normalize()
         return f"{wan:f}万"

@@ -102,12 +102,14 @@ _UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
 _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _HALF = re.compile(r"半个月|半月|半年")
-_AMOUNT_STOP = r"天|日|个月|月|期|年|周|星期|礼拜|季度|分|%|次|笔|倍|号|小时|秒"
+# what after a number makes it no amount; 分 is points (650分) unless instalments follow: "借5000分6期", "5000分期"
+_AMOUNT_STOP = rf"天|日|个月|月|期|年|周|星期|礼拜|季度|分(?!期|\s*{_NUM}\s*(?:期|个月|次|笔))|%|次|笔|倍|号|小时|秒"
 _AMOUNT = re.compile(
     rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:{_AMOUNT_STOP}))"
-    rf"(?:\s*(?P<suf>万|w|千|k)(?P<tail>\d(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
+    rf"(?:\s*(?P<suf>万|w|千|k|亿)(?P<tail>\d(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
     rf"\s*(?P<unit>元|块钱|块|rmb)?"
 )
+_TAIL_UNIT = {"亿": 10_000_000, "万": 1000, "w": 1000, "千": 100, "k": 100}  # the 5 of 1万5, 3千5, 1亿5
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
 _OVERDUE = re.compile(rf"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 # A cost asked by the annual rate: "按年化算", "用年利率算"
@@ -244,7 +246,7 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
             continue
         value = arabic_with_suffix(m.group("num"), m.group("suf"))
         if m.group("tail") and m.group("suf"):  # 1万5 → 15000, 3千5 → 3500
-            value += Decimal(m.group("tail")[0]) * {"万": 1000, "w": 1000, "千": 100, "k": 100}[m.group("suf")]
+            value += Decimal(m.group("tail")[0]) * _TAIL_UNIT[m.group("suf")]
         elif m.group("tail"):
             continue
         explicit = m.group("cur") or m.group("suf") or m.group("unit")
