@@ -112,9 +112,18 @@ def test_overdue_penalty_we2000_double(engine: Engine) -> None:
 
 
 def test_prepayment_cost_beside_a_free_product(engine: Engine) -> None:
-    text = ask(engine, "WE2000借2000元30天，第10天提前还要多少钱").text
-    assert "利息10.00元 + 提前还款费20.00元 = 共30.00元" in text
-    assert "提前还款费0.00元" in text  # a product whose early repayment is free, shown beside
+    reply = ask(engine, "WE2000借2000元30天，第10天提前还要多少钱")
+    first = reply.text.splitlines()[0]
+    assert first == "WE2000借2000元、期限30天、用了10天提前还清：共付利息和费用约30元，其中提前还款费约20元"
+    assert reply.detail_label == "详细计算"
+    assert "利息10.00元 + 提前还款费20.00元 = 共30.00元" in reply.full
+    assert "提前还款费0.00元" in reply.full  # a product whose early repayment is free, shown beside
+
+
+def test_a_calculation_with_an_interest_question_is_one_answer(engine: Engine) -> None:
+    reply = ask(engine, "微粒贷借款一万元，期限6个月，利息多少")
+    assert reply.intent == "interest_cost" and reply.also == ()  # no second answer with the bare rates
+    assert reply.text.startswith("微粒贷借1万元用180天：利息约360–900元")
 
 
 def test_instalments_with_irr_annualized_rate(engine: Engine) -> None:

@@ -207,9 +207,21 @@ class Calculations(Writer):
             if stated is None and rule_name == "remaining_days_interest":
                 draft.add(f"• {self.name(pid)}：提前还款费按剩余天数的利息收，要知道借款期限才能算。", *facts)
                 continue
-            for rate in bounds[-1:] if len(bounds) == 1 else bounds:
-                cost = calc.prepayment_cost(amount, rate, term, repay_day, rule_name)
+            costs = [calc.prepayment_cost(amount, rate, term, repay_day, rule_name)
+                     for rate in (bounds[-1:] if len(bounds) == 1 else bounds)]
+            for rate, cost in zip(bounds[-1:] if len(bounds) == 1 else bounds, costs, strict=True):
                 draft.add(f"• {self.name(pid)}（{self._rate_label(rate, pid)}）：已用{repay_day}天的利息"
                           f"{money(cost.interest_paid)} + 提前还款费{money(cost.fee)} = 共{money(cost.total)}", *facts)
+            if pid in wanted:  # the first line: what it costs in all, for the product asked about
+                fees = [c.fee for c in costs]
+                fee = "不收提前还款费" if not any(fees) else f"其中提前还款费约{approx(fees)}元"
+                draft.lead(f"{self.name(pid)}借{wan(amount)}、{'期限' + str(term) + '天、' if stated else ''}"
+                           f"用了{repay_day}天提前还清：共付利息和费用约{approx([c.total for c in costs])}元，{fee}")
         draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
                   "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")
+        for pid in wanted:  # on the phone: the rule under the figure; each rate's sum is one tap away
+            rule = self.kb.find(pid, "prepayment_fee")
+            if rule:
+                draft.short(f"• {self.name(pid)}：{rule[0].text}。")
+        draft.short("假设到期一次还本付息、按日计息。")
+        draft.label = CALCULATION
