@@ -244,6 +244,13 @@ def test_eligibility_verdict_checks_every_number_given_and_says_what_is_met_firs
     assert len(lines) <= 8 and reply.detail_label == "全部条件" and "余额宝持仓至少1万元" in reply.full
 
 
+def test_a_verdict_on_some_conditions_names_the_ones_not_given(engine: Engine) -> None:
+    """"芝麻分600能借呗吗" says nothing of 实名 or 活跃度: the reply must not read as if every threshold were met."""
+    lines = first_screen(ask(engine, "芝麻分600能借呗吗").text)
+    assert lines[0] == "按你给的条件，借呗的这几项门槛都达到了。"
+    assert "• 借呗还要求（你没说）：实名认证超过12个月 · 活跃度至少2笔/周 · 余额宝持仓至少1万元" in lines
+
+
 def test_labels_do_not_repeat_themselves(engine: Engine) -> None:
     for n, question in enumerate(["借呗介绍", "WE2000介绍", "借呗申请条件", "微粒贷风控", "借呗和微粒贷有什么区别"]):
         for line in ask(engine, question, f"s{n}").full.split("\n"):

@@ -11,6 +11,8 @@ from ..text.display import num
 from .slots import Slots
 from .writer import CONDITIONS, Draft, Writer, condition
 
+_CONDITION_TOPICS = ("zhima_requirement", "real_name_months", "account_activity", "asset_proof")
+
 
 class Eligibility(Writer):
     """Renderers ``score_requirement`` and ``conditions``."""
@@ -48,7 +50,7 @@ class Eligibility(Writer):
         draft.label = CONDITIONS
 
     def _eligibility(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
-        topics = ("zhima_requirement", "real_name_months", "account_activity", "asset_proof")
+        topics = _CONDITION_TOPICS
         chosen = self._per_product(products)
         given = slots.score is not None or bool(slots.stated)
         if given:
@@ -93,13 +95,17 @@ class Eligibility(Writer):
             draft.facts.extend(f for t in topics for f in self.kb.find(pid, t)[:1])
         failed = {p: [label for label, by in checks if by[p][0] is False] for p in chosen}
         passed = [p for p in chosen if not failed[p]]
+        # the conditions the user did not state ("芝麻分600能借呗吗" says nothing of 实名 or 活跃度): never "all met"
+        unstated = {p: [f for f in self.kb.find(p, *_CONDITION_TOPICS) if f.topic not in topics and format_value(f)]
+                    for p in chosen}  # (a condition without a threshold, "没有硬性的资产证明要求", asks nothing)
+        these = "这几项" if any(unstated[p] for p in passed) else ""
         if len(chosen) == 1:
             name = self.name(chosen[0])
-            head = (f"按你给的条件，{name}的资料门槛都达到了" if passed else
+            head = (f"按你给的条件，{name}的{these or '资料'}门槛都达到了" if passed else
                     f"按你给的条件，{name}的资料门槛还没全部达到：{'、'.join(failed[chosen[0]])}不够")
             draft.lead(head + "。")
         elif passed:
-            head = f"按你给的条件，资料所列门槛都达到的：{'、'.join(self.name(p) for p in passed)}"
+            head = f"按你给的条件，{these or '资料所列'}门槛都达到的：{'、'.join(self.name(p) for p in passed)}"
         else:
             head = "按你给的条件，没有一个产品的资料门槛全部达到"
         short_of = [f"{self.name(p)}（{'、'.join(failed[p])}）" for p in chosen if failed[p]]
@@ -113,6 +119,11 @@ class Eligibility(Writer):
             line = f"• {label}：" + "；".join(parts)
             draft.short(line)
             draft.add(line)
+        for pid in passed:
+            if unstated[pid]:
+                line = f"• {self.name(pid)}还要求（你没说）：" + " · ".join(condition(f) for f in unstated[pid])
+                draft.short(line)
+                draft.add(line, *unstated[pid])
         draft.short("这些只是资料所列的门槛，达到了也不代表一定获批，额度和利率以平台审核为准。")
 
     def _check_score(self, pid: str, score: int) -> tuple[bool | None, str]:
