@@ -182,6 +182,7 @@ def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engi
 @pytest.mark.parametrize("question", [
     "芝麻分快八百了还是开不了借呗为啥",
     "借呗一直开不出来是不是我哪里不够格",
+    "微粒贷那个图标我怎么看不见",  # 图标: the entry
 ])
 def test_why_cannot_i_open_it_is_a_how_to_apply_question(engine: Engine, question: str) -> None:
     """A 芝麻分 mentioned as context in "why don't I have it" is not a question about the threshold."""
