@@ -318,13 +318,3 @@ def test_a_clause_that_sets_the_scene_is_not_a_second_question(engine: Engine, q
     setting: no prepayment answer leads or follows."""
     reply = engine.reply(question, question)
     assert (reply.kind, reply.intent, reply.also) == ("uncovered", intent, ())
-
-
-@pytest.mark.parametrize("question, kind, intent", [
-    ("用微粒贷怎么借款", "answer", "how_to_apply"),  # how to borrow: opening and entry
-    ("这两天借呗老是借不到钱", "uncovered", "limit_lost"),  # not a payout that has not arrived
-    ("借呗下一次该还款是什么时候呀", "uncovered", "repay_date"),
-])
-def test_how_to_borrow_cannot_borrow_and_when_to_repay(engine: Engine, question: str, kind: str, intent: str) -> None:
-    reply = engine.reply(question, question)
-    assert (reply.kind, reply.intent) == (kind, intent)
