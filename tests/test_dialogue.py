@@ -273,3 +273,9 @@ def test_short_and_full_versions_share_the_headline_and_the_footer(engine: Engin
     assert reply.text.endswith(reply.footer) and reply.detail.endswith(reply.footer) and CAUTION in reply.footer
     assert reply.figure == "i:jiebei:20000:6:ei:0.0006"
     assert {"detail", "figure", "text", "sources"} <= set(reply.to_json())
+
+
+def test_help_says_where_account_questions_go(engine: Engine) -> None:
+    """Half of real questions are about the user's own account: /help says up front where those go."""
+    text = engine.help_text()
+    assert "你自己账户里的情况" in text and "借呗在支付宝" in text and text.endswith("不构成财务建议。")

@@ -12,6 +12,7 @@ from .compose import Composer
 from .context import Context
 from .policy import Decision
 
+OFFICIAL_CHANNELS = "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"
 EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
                      "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系",
                      "借呗和微粒贷有什么区别")
@@ -95,7 +96,7 @@ class Responder:
         lines = [f"两份资料里没有讲{subject}{'和'.join(s.title for s in specs)}，这个问题我没法回答。"]
         if loans:
             return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
-        return [*lines, "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"]
+        return [*lines, OFFICIAL_CHANNELS]
 
     def _uncovered(self, decision: Decision, context: Context, note: list[str]) -> tuple[Reply, Context]:
         """Topics the documents do not answer: say so for the product asked about, and where to ask instead;
@@ -157,4 +158,5 @@ class Responder:
         examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
         return (f"我可以根据两份公开资料，回答关于{products}的问题：{topics}。\n"
                 f"也能帮你算利息、罚息、提前还款和分期的费用。直接用中文提问就行，比如：\n{examples}\n\n"
+                f"你自己账户里的情况（额度变化、还款记录、冻结等）资料里没有，{OFFICIAL_CHANNELS}\n"
                 "我提供的是一般信息，不构成财务建议。")
