@@ -279,3 +279,8 @@ def test_help_says_where_account_questions_go(engine: Engine) -> None:
     """Half of real questions are about the user's own account: /help says up front where those go."""
     text = engine.help_text()
     assert "你自己账户里的情况" in text and "借呗在支付宝" in text and text.endswith("不构成财务建议。")
+
+
+def test_two_uncovered_topics_are_listed_readably(engine: Engine) -> None:
+    first = engine.reply("ut", "借呗审核要多久 通过后多久到账").text.splitlines()[0]
+    assert first == "两份资料里没有讲借呗的审批时间、放款和到账，这个问题我没法回答。"

@@ -93,7 +93,7 @@ class Responder:
         """That the documents don't cover these topics for these products, and where to ask instead."""
         loans = [self.kb.product(p) for p in products]
         subject = "、".join(p.name for p in loans) + "的" if loans else ""
-        lines = [f"两份资料里没有讲{subject}{'和'.join(s.title for s in specs)}，这个问题我没法回答。"]
+        lines = [f"两份资料里没有讲{subject}{'、'.join(s.title for s in specs)}，这个问题我没法回答。"]
         if loans:
             return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
         return [*lines, OFFICIAL_CHANNELS]
