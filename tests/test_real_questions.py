@@ -307,6 +307,7 @@ def test_a_topic_the_documents_give_for_other_products_only_is_named_as_not_cove
     assert reply.suggestions and all("借呗" in s.label for s in reply.suggestions)
     other = engine.reply(f"{question}-wld", question.replace("借呗", "微粒贷"))
     assert (other.kind, other.intent) == ("answer", intent)
+    assert f"the documents have no facts on {intent} for jiebei" in engine.explain(f"{question}-x", question)
 
 
 @pytest.mark.parametrize("question, intent", [

@@ -370,7 +370,10 @@ class Policy:
         if unanswered:
             decision = replace(decision, unanswered=unanswered)
         if decision.asked and len(unanswered) == len(decision.asked):
-            return replace(decision, kind="uncovered")
+            answerable = [a for a in unanswered if self.intents[a].kind == "answer"]
+            why = f"; the documents have no facts on {', '.join(answerable)} for {', '.join(decision.products)}" \
+                if answerable else ""
+            return replace(decision, kind="uncovered", reason=decision.reason + why)
         if spec.product_scope == "per_product" and not decision.products and spec.ask_product:
             return replace(decision, kind="ask_product",
                            reason=decision.reason + "; no product named and the intent asks back which one")
