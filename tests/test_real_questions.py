@@ -319,3 +319,12 @@ def test_a_clause_that_sets_the_scene_is_not_a_second_question(engine: Engine, q
     setting: no prepayment answer leads or follows."""
     reply = engine.reply(question, question)
     assert (reply.kind, reply.intent, reply.also) == ("uncovered", intent, ())
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("这两天借呗老是借不到钱", "limit_lost"),  # not a payout that has not arrived
+    ("借呗下一次该还款是什么时候呀", "repay_date"),
+])
+def test_cannot_borrow_and_when_to_repay_are_named(engine: Engine, question: str, intent: str) -> None:
+    reply = engine.reply(question, question)
+    assert (reply.kind, reply.intent) == ("uncovered", intent)
