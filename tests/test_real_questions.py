@@ -262,6 +262,7 @@ def test_red_packets_as_credit_data_are_not_a_promotion(engine: Engine) -> None:
     ("微粒贷钱一直没到账，怎么回事", "disbursement", "uncovered"),
     ("借呗手机验证码老是收不到。是怎么回事", "account_issue", "uncovered"),
     ("为什么我的借呗，怎么就不能自动还款了", "auto_deduct", "uncovered"),
+    ("借呗额度一下子没了，这是怎么回事", "limit_lost", "uncovered"),
 ])
 def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, question: str, intent: str,
                                                                 kind: str) -> None:

@@ -67,8 +67,9 @@ _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事
                        r"怎么办|怎么回事|怎么操作|怎么弄|怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|"
                        r"可不可以|是不是|有没有|要不要|会不会|是否|如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋")
 
-# Particles that carry nothing once the question words are gone ("的呀"; 是 stays: "微粒贷是什么" asks about it)
-_PARTICLES = re.compile(r"[的了呀啊哦吧呢哈嘛啦]")
+# Particles that carry nothing once the question words are gone ("的呀", "这是怎么回事"; 是 stays: "微粒贷是什么" asks
+# about it)
+_PARTICLES = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦]")
 
 
 def _own_wording(residue: str) -> str:
