@@ -69,7 +69,7 @@ class Responder:
         missing = [self.intents[a] for a in decision.unanswered]
         covered = tuple(a for a in decision.asked if a not in decision.unanswered)
         composed = self.composer.compose_many(covered, products, decision.slots)
-        head = self._outside_note(parse)
+        head = self._outside_note(parse, compared=spec.answer == "comparison")
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
             head += self._not_in_documents(missing, products)
         fields = composed.fields()
@@ -83,11 +83,15 @@ class Responder:
 
     # ---------------------------------------------------------------- what the documents don't cover
     @staticmethod
-    def _outside_note(parse: Parse | None) -> list[str]:
-        """Products the documents don't cover, named beside ours ("借呗和花呗…"): said before the answer."""
+    def _outside_note(parse: Parse | None, compared: bool = False) -> list[str]:
+        """Products the documents don't cover, named beside ours ("借呗和花呗…"): said before the answer; a comparison
+        says it cannot include them."""
         if parse is None or not parse.entities.outside:
             return []
-        return [f"（两份资料里没有{'、'.join(parse.entities.outside)}的信息，下面只说资料里有的产品。）"]
+        names = "、".join(parse.entities.outside)
+        if compared:
+            return [f"（两份资料里没有{names}的信息，没法拿它来比较；下面是资料里这几款产品的对比。）"]
+        return [f"（两份资料里没有{names}的信息，下面只说资料里有的产品。）"]
 
     def _not_in_documents(self, specs: list[Intent], products: tuple[str, ...]) -> list[str]:
         """That the documents don't cover these topics for these products, and where to ask instead."""
