@@ -177,12 +177,14 @@ class Calculations(Writer):
     def _prepayment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         wanted = self._per_product(products)
         numbers = slots.amount is not None and slots.repay_day is not None
+        rules: list[str] = []  # each product's rule, also shown under the figure on the phone
         for pid in wanted:
             rule = self.kb.find(pid, "prepayment_fee")
             if not rule:
                 draft.add(f"• 资料没有写{self.name(pid)}的提前还款规则。")
                 continue
-            draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
+            rules.append(f"• {self.name(pid)}：{rule[0].text}。")
+            draft.add(rules[-1], rule[0])
         if not numbers:
             if any(self.kb.prepayment_rule(p) == "remaining_days_interest" for p in wanted):
                 draft.add("告诉我金额、借款天数和第几天还（比如“WE2000借2000元30天，第10天提前还”），我可以算出要多付多少。")
@@ -207,9 +209,8 @@ class Calculations(Writer):
             if stated is None and rule_name == "remaining_days_interest":
                 draft.add(f"• {self.name(pid)}：提前还款费按剩余天数的利息收，要知道借款期限才能算。", *facts)
                 continue
-            costs = [calc.prepayment_cost(amount, rate, term, repay_day, rule_name)
-                     for rate in (bounds[-1:] if len(bounds) == 1 else bounds)]
-            for rate, cost in zip(bounds[-1:] if len(bounds) == 1 else bounds, costs, strict=True):
+            costs = [calc.prepayment_cost(amount, rate, term, repay_day, rule_name) for rate in bounds]
+            for rate, cost in zip(bounds, costs, strict=True):
                 draft.add(f"• {self.name(pid)}（{self._rate_label(rate, pid)}）：已用{repay_day}天的利息"
                           f"{money(cost.interest_paid)} + 提前还款费{money(cost.fee)} = 共{money(cost.total)}", *facts)
             if pid in wanted:  # the first line: what it costs in all, for the product asked about
@@ -219,9 +220,7 @@ class Calculations(Writer):
                            f"用了{repay_day}天提前还清：共付利息和费用约{approx([c.total for c in costs])}元，{fee}")
         draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
                   "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")
-        for pid in wanted:  # on the phone: the rule under the figure; each rate's sum is one tap away
-            rule = self.kb.find(pid, "prepayment_fee")
-            if rule:
-                draft.short(f"• {self.name(pid)}：{rule[0].text}。")
+        for line in rules:  # on the phone: the rule under the figure; each rate's sum is one tap away
+            draft.short(line)
         draft.short("假设到期一次还本付息、按日计息。")
         draft.label = CALCULATION
