@@ -65,6 +65,8 @@ class Engine:
                  f"slots:      {e.slots()}", f"unknown:    {parse.unknown:.0%} of the word weight",
                  "candidates (score 0–100, best example):"]
         lines += [f"  {c.intent:<20}{c.score:6.1f}  {c.example}" for c in parse.candidates]
+        if parse.passed_over:
+            lines.append(f"passed over: {', '.join(parse.passed_over)} (scored first; none of the words it requires)")
         lines.append(f"decision:   {decision.kind} {decision.intent or ''} (score {decision.score:.1f}) — "
                      f"{decision.reason}")
         reply = self.reply(session, text)

@@ -197,6 +197,16 @@ def test_learned_examples_join_their_intent_and_unknown_ids_are_refused(tmp_path
     assert "intents/learned.yaml: learned: 未知意图 'no_such_intent'" in str(raised.value)
 
 
+def test_an_example_without_any_word_its_intent_requires_is_refused(intents_copy: Path) -> None:
+    """It could never be matched: the intent cannot lead without one of those words."""
+    from bot.understanding.intents import load_intents
+
+    (intents_copy / "learned.yaml").write_text("learned:\n  platform_cooperation: [借呗怎么借钱]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_intents(intents_copy)
+    assert any("借呗怎么借钱" in p and "requires" in p for p in raised.value.problems), raised.value.problems
+
+
 def test_an_unclosed_yaml_construct_names_the_line_where_it_starts(intents_copy: Path) -> None:
     (intents_copy / "bad.yaml").write_text("intents:\n  - id: x\n    title: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeError) as error:

@@ -141,3 +141,26 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
                            env={**os.environ, "PYTHONHASHSEED": seed}, check=True, timeout=120).stdout
             for seed in ("1", "2")]
     assert runs[0].count("\n") == len(load_cases(DEV)) and runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("text", ["借呗要怎么贷款", "借呗所谓的信用积分", "借呗和花呗之间有什么关系",
+                                  "借呗跟网商贷之间是什么关系"])
+def test_a_question_naming_no_platform_never_gets_the_platform_cooperation_answer(engine: Engine, text: str) -> None:
+    """platform_cooperation ``requires`` a platform or company word: without one it cannot lead, however close
+    its examples ("微信芝麻信用怎么贷款" looks like "借呗怎么贷款" once the loan name is masked)."""
+    reply = engine.reply("gate", text)
+    assert reply.intent != "platform_cooperation", reply.text
+    assert "微信负责" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["微信和芝麻信用是怎么分工的", "借呗是阿里家的产品吗", "微粒贷归哪家公司"])
+def test_platform_questions_still_get_the_platform_answer(engine: Engine, text: str) -> None:
+    assert engine.reply("gate", text).intent == "platform_cooperation"
+
+
+@pytest.mark.parametrize("text", ["什么是微粒贷呀", "什么是WE2000"])
+def test_what_is_the_product_asked_the_other_way_round_is_its_introduction(engine: Engine, text: str) -> None:
+    """Not future_plans ("分付是什么"), which needs a word about the future or 分付 to lead."""
+    reply = engine.reply("gate", text)
+    assert (reply.kind, reply.intent) == ("answer", "product_overview")
+    assert "未来规划" not in reply.text

@@ -54,6 +54,9 @@ class Intent(Record):
     shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
     keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
+    # matched only when one of these words is in the question, with no bonus for them (the cooperation between
+    # WeChat and 芝麻信用 is not asked by a question that names neither a platform nor a company)
+    requires: tuple[str, ...] = ()
     examples: tuple[str, ...] = rule(min_length=3)
 
     def check(self) -> list[Problem]:
@@ -66,6 +69,8 @@ class Intent(Record):
                                                        f"（可用：{', '.join(PLACEHOLDERS)}）"))
             if not example:
                 problems.append(Problem(("examples",), "例句不能为空"))
+            if self.requires and not any(word.lower() in example.lower() for word in self.requires):
+                problems.append(Problem(("examples",), f"例句 {example!r} 不含 requires 里的任何词，永远匹配不上"))
         if problems:
             return problems
         if self.kind == "smalltalk" and not (self.reply or self.answer == "help"):

@@ -47,6 +47,8 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
+# (ranked candidates, unknown share, intents passed over at the top for lack of a word they require)
+Analysis = tuple[tuple[Candidate, ...], float, tuple[str, ...]]
 _FLOAT32 = struct.Struct("f")
 
 
@@ -100,6 +102,8 @@ class IntentMatcher:
                 self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
         required = {i.id for i in intents if i.keyword_required}
         self._gated = [g in required for g in self._group_ids]
+        self._requires = [(position[i.id], tuple(w.lower() for w in i.requires))
+                          for i in intents if i.requires and i.id in position]
         self._hinted = {slot: tuple(k for k, g in enumerate(self._group_ids) if g in ids)
                         for slot, ids in self._entity_hints.items()}
         # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
@@ -126,7 +130,7 @@ class IntentMatcher:
                 postings.setdefault(t, []).append((k, weight * self._idf[t]))
         self._postings = {t: tuple(entries) for t, entries in postings.items()}
         self._hinted_slots = frozenset(self._hinted)
-        self._memo: Memo[tuple[object, ...], tuple[tuple[Candidate, ...], float]] = Memo(self.MEMO_SIZE)
+        self._memo: Memo[tuple[object, ...], Analysis] = Memo(self.MEMO_SIZE)
 
     def _weights(self, form: Form) -> tuple[list[float], float, float]:
         """(IDF-weighted hits per intent, total weight, unknown share) of the question's features.
@@ -150,18 +154,23 @@ class IntentMatcher:
         return hits, known + unknown, unknown_full / (known + unknown_full)
 
     def analyse(self, form: Form, folded: str, slots: frozenset[str] = frozenset(),
-                limit: int = 5) -> tuple[list[Candidate], float]:
-        """Ranked candidates and the unknown share, from one pass over the question's features.
+                limit: int = 5) -> tuple[list[Candidate], float, tuple[str, ...]]:
+        """Ranked candidates, the unknown share and the intents passed over at the top for lack of a word they
+        ``require``, from one pass over the question's features.
 
         Memoized on what the result depends on: the masked form, the keywords found in the folded text
         and the hinted slots, so "借1万用30天" and "借2万用60天" are matched once."""
         if not self._group_ids or not form.chars:
-            return [], 1.0
+            return [], 1.0, ()
         keywords = self._keyword_hits(folded)
         hinted = slots & self._hinted_slots
-        candidates, unknown = self._memo.get((form.chars, keywords, hinted, limit),
-                                             lambda: self._analyse(form, keywords, hinted, limit))
-        return list(candidates), unknown
+        barred = self._barred(folded)
+        candidates, unknown, passed = self._memo.get((form.chars, keywords, hinted, barred, limit),
+                                                     lambda: self._analyse(form, keywords, hinted, barred, limit))
+        return list(candidates), unknown, passed
+
+    def _barred(self, folded: str) -> tuple[int, ...]:
+        return tuple(k for k, words in self._requires if not any(w in folded for w in words))
 
     def shared_weight(self, tokens: Iterable[str], intent: str) -> float:
         """IDF weight of the question's words that the intent's vocabulary also holds (words common to every
@@ -185,8 +194,8 @@ class IntentMatcher:
                 if not any(keyword != other and keyword in other and k != j for other, j in found)]
         return tuple(sorted(kept))
 
-    def _analyse(self, form: Form, keywords: tuple[int, ...], slots: frozenset[str],
-                 limit: int) -> tuple[tuple[Candidate, ...], float]:
+    def _analyse(self, form: Form, keywords: tuple[int, ...], slots: frozenset[str], barred: tuple[int, ...],
+                 limit: int) -> Analysis:
         hits, total, unknown = self._weights(form)
         keyword_hits = Counter(keywords)
         coverage = self.COVERAGE_WEIGHT * 100
@@ -208,8 +217,11 @@ class IntentMatcher:
             examples[k] = self._group_texts[k][index]
         score = [min(s, 100.0) for s in score]
         ranked = sorted(range(len(score)), key=lambda k: -score[k])
+        passed = []
+        while ranked and ranked[0] in barred:  # none of the words it ``requires``: it cannot lead (it still
+            passed.append(self._group_ids[ranked.pop(0)])  # stands as a rival below, so the margins stay)
         out = tuple(Candidate(self._group_ids[k], score[k], examples.get(k, "")) for k in ranked[:limit])
-        return out, unknown
+        return out, unknown, tuple(passed)
 
     def _best_example(self, form: Form, k: int) -> tuple[float, int]:
         """The best fuzzy score (float32) of the question against intent ``k``'s examples, by characters or

@@ -81,6 +81,7 @@ class Parse:
     candidates: tuple[Candidate, ...]  # best first
     residue: str  # what is left once entities and filler words are removed ("" for a bare follow-up)
     unknown: float = 0.0  # share of the question's word weight that no intent knows (off-topic evidence)
+    passed_over: tuple[str, ...] = ()  # intents that scored first but lack a word they ``require``
     form: Form | None = field(default=None, repr=False, compare=False)  # the matching form (masked, segmented)
 
     @property
@@ -142,12 +143,12 @@ class Understanding:
         cues = folded
         if entities.product_spans:
             cues += "|" + _splice(folded, [(s, e, "") for s, e in entities.product_spans])
-        candidates, unknown = self.matcher.analyse(form, cues, frozenset(entities.slots()))
+        candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
         return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
-                     unknown=unknown, form=form)
+                     unknown=unknown, passed_over=passed, form=form)
 
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
