@@ -164,3 +164,19 @@ def test_what_is_the_product_asked_the_other_way_round_is_its_introduction(engin
     reply = engine.reply("gate", text)
     assert (reply.kind, reply.intent) == ("answer", "product_overview")
     assert "未来规划" not in reply.text
+
+
+def test_a_question_with_no_word_of_risk_or_fraud_never_gets_the_risk_control_answer(engine: Engine) -> None:
+    reply = engine.reply("gate", "借呗的钱打不进来，怎么处理")
+    assert reply.intent != "risk_control" and "风控" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["借呗风控严不严", "借呗会暴力催收吗", "微粒贷怎么防止别人盗用我身份"])
+def test_risk_questions_still_get_the_risk_control_answer(engine: Engine, text: str) -> None:
+    assert engine.reply("gate", text).intent == "risk_control"
+
+
+def test_how_to_deal_with_it_adds_no_second_question(engine: Engine) -> None:
+    """"…，如何处理" asks what to do about the first clause: it is no question of its own."""
+    reply = engine.reply("gate", "借呗没自动扣钱，如何处理")
+    assert (reply.kind, reply.intent, reply.also) == ("uncovered", "auto_deduct", ())
