@@ -180,3 +180,15 @@ def test_how_to_deal_with_it_adds_no_second_question(engine: Engine) -> None:
     """"…，如何处理" asks what to do about the first clause: it is no question of its own."""
     reply = engine.reply("gate", "借呗没自动扣钱，如何处理")
     assert (reply.kind, reply.intent, reply.also) == ("uncovered", "auto_deduct", ())
+
+
+def test_how_to_use_the_product_is_not_read_as_credit_evaluation(engine: Engine) -> None:
+    """credit_evaluation requires a word of credit, data or scoring: "怎么用" alone asks how to open and use it."""
+    reply = engine.reply("gate", "微粒贷是怎么用的呀")
+    assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
+    assert engine.reply("gate", "淘宝上要怎么用借呗来付").intent != "credit_evaluation"
+
+
+@pytest.mark.parametrize("text", ["借呗给我的信用是怎么评出来的", "微粒贷会不会看我朋友圈", "借呗的授信是怎么做出来的"])
+def test_credit_questions_still_get_the_credit_evaluation_answer(engine: Engine, text: str) -> None:
+    assert engine.reply("gate", text).intent == "credit_evaluation"
