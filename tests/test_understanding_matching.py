@@ -192,3 +192,9 @@ def test_how_to_use_the_product_is_not_read_as_credit_evaluation(engine: Engine)
 @pytest.mark.parametrize("text", ["借呗给我的信用是怎么评出来的", "微粒贷会不会看我朋友圈", "借呗的授信是怎么做出来的"])
 def test_credit_questions_still_get_the_credit_evaluation_answer(engine: Engine, text: str) -> None:
     assert engine.reply("gate", text).intent == "credit_evaluation"
+
+
+@pytest.mark.parametrize("text", ["拿微粒贷怎么借钱啊", "我想用借呗，钱怎么借"])
+def test_how_to_borrow_with_the_product_is_how_to_open_and_use_it(engine: Engine, text: str) -> None:
+    reply = engine.reply("borrow", text)
+    assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
