@@ -322,6 +322,18 @@ def test_a_clause_that_sets_the_scene_is_not_a_second_question(engine: Engine, q
     assert (reply.kind, reply.intent, reply.also) == ("uncovered", intent, ())
 
 
+def test_a_statement_clause_is_the_setting_unless_it_surely_names_a_topic(engine: Engine) -> None:
+    """A clause without a question word adds a question only when it scores ≥ 80 on its own (a bare topic such as
+    "WE2000提前还款收费"): "余额宝里的钱不够" is the setting of "借呗会不会扣余额", not a question about repayment
+    methods; "…用途有规定没" ends in 没 and asks."""
+    reply = engine.reply("st1", "余额宝里的钱不够，借呗会不会扣余额")
+    assert (reply.kind, reply.intent, reply.also) == ("uncovered", "auto_deduct", ())
+    both = engine.reply("st2", "微粒贷要芝麻分吗，WE2000提前还款收费")
+    assert (both.intent, both.also) == ("zhima_requirement", ("prepayment",))
+    asked = engine.reply("st3", "借呗会上征信吗 借的钱用途有规定没")
+    assert (asked.intent, asked.also) == ("credit_record", ("loan_use",))
+
+
 @pytest.mark.parametrize("question, intent", [
     ("这两天借呗老是借不到钱", "limit_lost"),  # not a payout that has not arrived
     ("借呗下一次该还款是什么时候呀", "repay_date"),
