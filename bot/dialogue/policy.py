@@ -64,8 +64,9 @@ SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses w
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
-                       r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|"
-                       r"可不可以|是不是|有没有|要不要|会不会|是否|如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋|[没不]\s*$")
+                       r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|"
+                       r"怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|"
+                       r"如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋|[没不]\s*$")  # …有限制没, …能借不
 
 # Particles that carry nothing once the question words are gone ("的呀", "这是怎么回事"; 是 stays: "微粒贷是什么" asks
 # about it)

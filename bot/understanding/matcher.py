@@ -217,9 +217,11 @@ class IntentMatcher:
             examples[k] = self._group_texts[k][index]
         score = [min(s, 100.0) for s in score]
         ranked = sorted(range(len(score)), key=lambda k: -score[k])
+        # an intent with none of the words it ``requires`` cannot lead; further down it stays as a rival, so the
+        # margins of the others are as they were
         passed = []
-        while ranked and ranked[0] in barred:  # none of the words it ``requires``: it cannot lead (it still
-            passed.append(self._group_ids[ranked.pop(0)])  # stands as a rival below, so the margins stay)
+        while ranked and ranked[0] in barred:
+            passed.append(self._group_ids[ranked.pop(0)])
         out = tuple(Candidate(self._group_ids[k], score[k], examples.get(k, "")) for k in ranked[:limit])
         return out, unknown, tuple(passed)
 
