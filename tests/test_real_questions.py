@@ -92,6 +92,7 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗可以开结清证明吗", "account_issue"),
     ("网商贷能不能改成借呗", "mybank_switch"),
     ("借呗和网商贷可以同时有吗", "mybank_switch"),
+    ("网商贷和借呗两个能不能同时拥有呀", "mybank_switch"),
     ("网商贷转回借呗怎么操作", "mybank_switch"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
