@@ -125,9 +125,20 @@ def test_other_product_with_a_platform_word_is_declined_naming_it(engine: Engine
 
 
 def test_other_product_in_a_comparison_is_named_not_dropped(engine: Engine) -> None:
+    """With nothing to compare (网商贷 is not in the documents), the reply says so and gives what they say about
+    the one product asked, not a table of all our products."""
     reply = engine.reply("rq9", "借呗和网商贷哪个利息低")
-    assert reply.intent == "compare" and reply.text.splitlines()[0].count("网商贷") == 1
-    assert "没有网商贷的信息" in reply.text and "没法拿它来比较" in reply.text.splitlines()[0]
+    first = reply.text.splitlines()[0]
+    assert reply.intent == "compare" and first.count("网商贷") == 1
+    assert "没有网商贷的信息" in first and "没法拿它和借呗比较" in first
+    assert "日利率0.015%–0.06%" in reply.text and "微粒贷" not in reply.text and "WE2000" not in reply.text
+    both = engine.reply("rq9b", "借呗、微粒贷和网商贷哪个利息低")
+    assert "没法拿它来比较" in both.text.splitlines()[0] and "微粒贷" in both.text
+
+
+def test_should_i_borrow_this_or_an_outside_product_keeps_the_neutral_comparison(engine: Engine) -> None:
+    reply = engine.reply("rq9c", "借呗跟花呗我到底该借哪个")
+    assert "我不能替你做决定" in reply.text and "没有花呗的信息" in reply.text.splitlines()[0]
 
 
 def test_product_name_without_its_last_character_and_masked_amounts(engine: Engine) -> None:

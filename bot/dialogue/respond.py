@@ -25,6 +25,7 @@ class Responder:
         self.kb = kb
         self.intents = intents
         self.composer = composer
+        self._overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
 
     def respond(self, decision: Decision, parse: Parse | None, context: Context) -> tuple[Reply, Context]:
         """The reply and the context to keep."""
@@ -68,8 +69,14 @@ class Responder:
         products = decision.products
         missing = [self.intents[a] for a in decision.unanswered]
         covered = tuple(a for a in decision.asked if a not in decision.unanswered)
+        compared = spec.answer == "comparison" and not decision.slots.advice  # "该借哪个" keeps its neutral comparison
+        if compared and len(products) == 1 and parse is not None and parse.entities.outside:
+            # "网商贷和借呗是不是一个": the other side is not in the documents, so there is nothing to compare;
+            # what they say about the one product asked is its introduction (not a table of all our products)
+            covered = tuple(self._overview if a == decision.intent else a for a in covered)
         composed = self.composer.compose_many(covered, products, decision.slots)
-        head = self._outside_note(parse, compared=spec.answer == "comparison")
+        head = self._outside_note(parse, compared=spec.answer == "comparison",
+                                  alone=self.kb.product(products[0]).name if compared and len(products) == 1 else None)
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
             head += self._not_in_documents(missing, products)
         fields = composed.fields()
@@ -83,12 +90,14 @@ class Responder:
 
     # ---------------------------------------------------------------- what the documents don't cover
     @staticmethod
-    def _outside_note(parse: Parse | None, compared: bool = False) -> list[str]:
+    def _outside_note(parse: Parse | None, compared: bool = False, alone: str | None = None) -> list[str]:
         """Products the documents don't cover, named beside ours ("借呗和花呗…"): said before the answer; a comparison
-        says it cannot include them."""
+        says it cannot include them (``alone``: the one product of ours it was compared with)."""
         if parse is None or not parse.entities.outside:
             return []
         names = "、".join(parse.entities.outside)
+        if compared and alone:
+            return [f"（两份资料里没有{names}的信息，没法拿它和{alone}比较；下面是资料里{alone}的要点。）"]
         if compared:
             return [f"（两份资料里没有{names}的信息，没法拿它来比较；下面是资料里这几款产品的对比。）"]
         return [f"（两份资料里没有{names}的信息，下面只说资料里有的产品。）"]
