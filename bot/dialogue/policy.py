@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..text.normalize import has_meaning
-from ..understanding.intents import Intent
+from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
@@ -162,8 +162,8 @@ class Policy:
         self._references_ids = references  # banks, other lenders: named, they vouch for a question like a loan
         self._generic = generic  # 微信, 支付宝: named alone they are no evidence that a question is about loans
         # the intents that compare products and introduce one (named by their renderer, not their id)
-        self.comparison = next((i for i, spec in intents.items() if spec.answer == "comparison"), "")
-        self.overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
+        self.comparison = written_by(intents, "comparison")
+        self.overview = written_by(intents, "overview")
         self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
 
     def decide(self, parse: Parse, context: Context) -> Decision:
@@ -414,13 +414,14 @@ class Policy:
         # setting, not a second question
         sure = parse.top is not None and parse.top.score >= SURE_SCORE
         for clause in clauses:
-            if (len(clauses) > 2 or sure) and not _QUESTION.search(clause):
+            asks = _QUESTION.search(clause) is not None
+            if not asks and (len(clauses) > 2 or sure):
                 continue  # "我芝麻分580，实名4个月，能申请哪个": the first clauses state conditions (not parsed)
             sub = self._parse(clause)
             top = sub.top
             if top is None or top.score < CONFIDENT_SCORE or len(sub.residue) < MIN_CLAUSE_RESIDUE:
                 continue
-            if top.score < SURE_SCORE and not _QUESTION.search(clause):
+            if not asks and top.score < SURE_SCORE:
                 continue  # "余额宝里的钱不够，…会不会扣余额": a statement is the setting unless it is surely a topic
             if len(_own_wording(sub.residue)) < MIN_CLAUSE_CONTENT:
                 continue  # "能不能吧，…": question words alone ask nothing of their own

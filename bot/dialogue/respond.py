@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from ..knowledge.base import KnowledgeBase
 from ..reply import Reply, Suggestion
-from ..understanding.intents import Intent
+from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from .compose import Composer
 from .context import Context
@@ -25,7 +25,7 @@ class Responder:
         self.kb = kb
         self.intents = intents
         self.composer = composer
-        self._overview = next((i for i, spec in intents.items() if spec.answer == "overview"), "")
+        self._overview = written_by(intents, "overview")
 
     def respond(self, decision: Decision, parse: Parse | None, context: Context) -> tuple[Reply, Context]:
         """The reply and the context to keep."""
@@ -69,14 +69,16 @@ class Responder:
         products = decision.products
         missing = [self.intents[a] for a in decision.unanswered]
         covered = tuple(a for a in decision.asked if a not in decision.unanswered)
-        compared = spec.answer == "comparison" and not decision.slots.advice  # "该借哪个" keeps its neutral comparison
-        if compared and len(products) == 1 and parse is not None and parse.entities.outside:
-            # "网商贷和借呗是不是一个": the other side is not in the documents, so there is nothing to compare;
-            # what they say about the one product asked is its introduction (not a table of all our products)
+        compares = spec.answer == "comparison"
+        # "网商贷和借呗是不是一个": one of ours beside one the documents don't cover, so there is nothing to compare;
+        # what they say about ours is its introduction, not a table of all our products ("该借哪个" keeps its neutral
+        # comparison)
+        alone = (compares and not decision.slots.advice and len(products) == 1 and parse is not None
+                 and bool(parse.entities.outside))
+        if alone:
             covered = tuple(self._overview if a == decision.intent else a for a in covered)
         composed = self.composer.compose_many(covered, products, decision.slots)
-        head = self._outside_note(parse, compared=spec.answer == "comparison",
-                                  alone=self.kb.product(products[0]).name if compared and len(products) == 1 else None)
+        head = self._outside_note(parse, compared=compares, alone=self.kb.product(products[0]).name if alone else None)
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
             head += self._not_in_documents(missing, products)
         fields = composed.fields()

@@ -4,6 +4,7 @@ answered (``answer``: the renderer, ``topics``: the knowledge it draws on, ``rep
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -80,6 +81,12 @@ class Intent(Record):
         if not set(self.needs) <= set(self.slots):
             return [Problem((), f"needs 里的槽位必须也在 slots 里（slots: {list(self.slots)}）")]
         return []
+
+
+def written_by(intents: Mapping[str, Intent], answer: AnswerKind) -> str:
+    """The id of the intent whose answer renderer is ``answer`` ("comparison", "overview"; "" when none): the
+    dialogue names these intents by what they do, not by their id."""
+    return next((i for i, spec in intents.items() if spec.answer == answer), "")
 
 
 def load_intents(directory: Path) -> tuple[Intent, ...]:
