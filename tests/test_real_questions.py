@@ -94,6 +94,10 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗和网商贷可以同时有吗", "mybank_switch"),
     ("网商贷和借呗两个能不能同时拥有呀", "mybank_switch"),
     ("网商贷转回借呗怎么操作", "mybank_switch"),
+    ("微粒贷实名过期了还能借吗", "account_issue"),  # an expired real-name check, not borrowing again
+    ("借呗的实名认证过期了怎么办", "account_issue"),
+    ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it
+    ("微粒贷申请的款多久能到", "disbursement"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -222,6 +226,9 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("借呗忘还了一天", "overdue_penalty"),  # 忘还 is paying late
     ("微粒贷提前还清了还能接着借吗", "borrow_again"),  # 提前还清 does not make it a prepayment question
     ("微粒贷能提前还部分款吗", "partial_repay"),  # early, but only part of it: not covered
+    ("微粒贷额度老是不够用咋办", "raise_limit"),  # a limit too small wants raising, not opening
+    ("借呗额度不够用", "raise_limit"),  # not the 芝麻分 the product asks for
+    ("借呗的利息和别人的怎么不一样", "rates"),  # one's rate against other people's, not against another loan
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
