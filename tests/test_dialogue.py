@@ -171,6 +171,40 @@ def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     assert (reply.intent, reply.products) == ("max_amount", ("jiebei",))
 
 
+def test_thanks_between_two_questions_keeps_the_conversation(engine: Engine) -> None:
+    ask(engine, "借呗日利率多少")
+    assert ask(engine, "谢谢").kind == "smalltalk"
+    reply = ask(engine, "那微粒贷呢")
+    assert (reply.intent, reply.products) == ("rates", ("weilidai",)) and "0.02%" in reply.text
+
+
+@pytest.mark.parametrize("first", ["那微粒贷呢", "微粒贷吗？", "微粒贷啊"])
+def test_a_product_name_with_only_a_particle_introduces_it(engine: Engine, first: str) -> None:
+    reply = ask(engine, first)
+    assert (reply.intent, reply.products) == ("product_overview", ("weilidai",))
+    assert reply.text.startswith("【微粒贷】")
+
+
+@pytest.mark.parametrize("said, opening", [
+    ("不是", "抱歉，可能没理解对你的问题。能换个说法再问一次吗？"),
+    ("不对不对", "抱歉，可能没理解对你的问题。能换个说法再问一次吗？"),
+    ("是真的吗？", "我的回答都整理自两份公开资料"),
+    ("对吗", "我的回答都整理自两份公开资料"),
+    ("好的", "好的。还有其他问题随时问我。"),
+    ("对", "好的。还有其他问题随时问我。"),
+    ("可以", "好的。还有其他问题随时问我。"),
+])
+def test_a_reply_to_the_answer_gets_no_answer_about_another_topic(engine: Engine, said: str, opening: str) -> None:
+    """"不是", "是真的吗", "对" name no topic: neither a topic of the conversation nor one a single shared word
+    suggests (they were answered with approval time, operating figures or application conditions)."""
+    ask(engine, "微粒贷要芝麻分吗")
+    reply = ask(engine, said)
+    assert (reply.kind, reply.intent) == ("smalltalk", None) and reply.text.startswith(opening)
+    alone = ask(engine, said, "alone")
+    assert (alone.kind, alone.intent) == ("smalltalk", None) and alone.text == reply.text
+    assert ask(engine, "那借呗呢").products == ("jiebei",)  # the conversation goes on where it was
+
+
 def test_off_topic_question_mid_conversation_is_declined(engine: Engine) -> None:
     ask(engine, "我芝麻分580能用WE2000吗")
     reply = ask(engine, "今天天气怎么样")

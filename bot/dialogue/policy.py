@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..text.normalize import has_meaning
+from ..text.normalize import clean, has_meaning, normalize
 from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
@@ -71,11 +71,37 @@ _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事
 # Particles that carry nothing once the question words are gone ("的呀", "这是怎么回事"; 是 stays: "微粒贷是什么" asks
 # about it)
 _PARTICLES = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦]")
+_PARTICLES_ONLY = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦吗么]*")  # what "那借呗呢", "微粒贷吗" say besides the name
+
+
+# A reply to what was said, a check or a correction of it ("好的", "是真的吗", "不是"): no topic of its own
+_REPLY_WORDS = re.compile(r"对不对|是真的|不是|不对|真的|假的|是的|没错|知道了|明白|懂了|收到|可以|ok|对|好|行")
+_CORRECTION = re.compile(r"不是|不对")
+_CHECK = re.compile(r"真的|假的|对不对|[吗么?？]")
+Said = Literal["", "ack", "check", "correction"]
+
+
+def _said(folded: str) -> Said:
+    """What a message of reply words alone says: "不是" corrects, "是真的吗" checks, "好的" acknowledges."""
+    return "correction" if _CORRECTION.search(folded) else "check" if _CHECK.search(folded) else "ack"
+
+
+def _besides_names(parse: Parse) -> str:
+    """The message without its loan names, punctuation and spaces ("那呢" for "那借呗呢？")."""
+    text = parse.folded
+    for start, end in sorted(parse.entities.product_spans, reverse=True):
+        text = text[:start] + text[end:]
+    return clean(text).replace(" ", "")
 
 
 def _own_wording(residue: str) -> str:
     """What a message or clause says besides question words and particles ("" for "是怎么回事", "能不能吧")."""
     return _PARTICLES.sub("", _QUESTION.sub("", residue))
+
+
+def _only_replies(text: str) -> bool:
+    """Whether ``text`` is reply words alone, with question words and particles ("好的", "是真的吗", "不是")."""
+    return bool(_REPLY_WORDS.search(text)) and not _PARTICLES.sub("", _REPLY_WORDS.sub("", _QUESTION.sub("", text)))
 
 
 DecisionKind = Literal["answer", "follow_up", "advice", "ask_product", "uncovered", "smalltalk", "suggest",
@@ -95,6 +121,7 @@ class Decision:
     asked: tuple[str, ...] = ()  # every question of the message in order, the first leads (answer kinds)
     options: tuple[str, ...] = ()  # intents to offer as buttons (suggest)
     unanswered: tuple[str, ...] = ()  # of ``asked``, those the documents don't answer for these products
+    said: Said = ""  # small talk without an intent: the message acknowledges, checks or corrects what was said
 
 
 @dataclass(frozen=True)
@@ -106,6 +133,7 @@ class Chosen:
     reason: str
     suggest: bool = False  # no intent: suggestions may be offered
     follow_up: bool = False  # the conversation's question, or another topic of it: its products carry over
+    said: Said = ""  # no intent: the message only acknowledges, checks or corrects what was said
 
 
 @dataclass(frozen=True)
@@ -174,6 +202,8 @@ class Policy:
         if e.outside and not e.products:
             return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}")
         chosen = self._intent(parse, context)
+        if chosen.said:
+            return Decision("smalltalk", None, 0.0, chosen.reason, said=chosen.said)
         intent, score = chosen.intent, chosen.score
         # about our loans: a product named, or an online loan in general ("网贷该不该借"), not any borrowing
         asks_advice = _SHOULD_BORROW.search(parse.folded) and (e.products or "贷" in parse.folded)
@@ -211,6 +241,11 @@ class Policy:
         ranking = rank(ranked, domain=evidence or context.intent is not None,
                        unknown=parse.unknown, named=bool(e.products) or vouched,
                        conversation=context.intent is not None)
+        # as typed ("明白了，谢谢" thanks: the parse leaves courtesy out)
+        if not (e.products or e.slots()) and _only_replies(normalize(parse.text).replace(" ", "")):
+            # "不是", "是真的吗", "好的" after an answer: no topic of their own, the conversation's or another
+            said = _said(parse.folded)
+            return Chosen(None, 0.0, f"a reply to what was said ({said}), nothing asked", said=said)
         if context.intent and self._follows_up(parse, context, ranking):
             return Chosen(context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes",
                           follow_up=True)
@@ -226,6 +261,8 @@ class Policy:
                           follow_up=True)
         if not _own_wording(parse.residue) and not e.products and not context.intent:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
+        if len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(_besides_names(parse)):
+            return Chosen(self.overview, BARE_SCORE, "a bare product name")  # "微粒贷", "那借呗呢" with nothing before
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
@@ -238,8 +275,6 @@ class Policy:
             return Chosen(ranking.intent, ranking.score, ranking.reason)
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
             return Chosen(self.comparison, BARE_SCORE, "two products and nothing else: compare")
-        if not parse.residue and e.products:
-            return Chosen(self.overview, BARE_SCORE, "a bare product name")
         return Chosen(None, ranking.score, ranking.reason, suggest=ranking.kind == "suggest")
 
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:

@@ -16,6 +16,14 @@ OFFICIAL_CHANNELS = "请到对应产品的官方页面或客服查询：借呗�
 EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
                      "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系",
                      "借呗和微粒贷有什么区别")
+# A message that only acknowledges, checks or corrects what was said (policy ``Said``)
+SAID_REPLIES = {
+    "ack": "好的。还有其他问题随时问我。",
+    "check": "我的回答都整理自两份公开资料，出处写在回答末尾；资料之间说法不一时，会把各自的数字都列出来。"
+             "实际额度、利率和费用以贷款机构的官方页面和合同为准。",
+    "correction": "抱歉，可能没理解对你的问题。能换个说法再问一次吗？带上产品名会更准，比如："
+                  "“借呗提前还款收费吗”“微粒贷要芝麻分吗”。",
+}
 
 
 class Responder:
@@ -40,15 +48,17 @@ class Responder:
             if kind == "suggest":
                 return self._suggest(decision, context)
             return self.not_understood(decision.products), context
+        if decision.said:  # "好的", "是真的吗", "不是": the conversation's topic stays
+            return Reply(SAID_REPLIES[decision.said], kind="smalltalk"), context
         assert decision.intent is not None
         intent = decision.intent
         remembered = context.with_(intent=intent, products=decision.products or context.products,
                                    slots=decision.slots.numbers())
         score = decision.score / 100
-        if kind == "smalltalk":
+        if kind == "smalltalk":  # "谢谢" between two questions: the conversation's topic stays for "那微粒贷呢"
             spec = self.intents[intent]
             text = self.help_text() if spec.answer == "help" else spec.reply or ""
-            return Reply(text, kind="smalltalk", intent=intent, confidence=score), remembered
+            return Reply(text, kind="smalltalk", intent=intent, confidence=score), context
         if kind == "uncovered":
             return self._uncovered(decision, remembered, self._outside_note(parse))
         if kind == "ask_product":
