@@ -98,6 +98,10 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     ("借呗的实名认证过期了怎么办", "account_issue"),
     ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it
     ("微粒贷申请的款多久能到", "disbursement"),
+    ("这个号码是微粒贷打来的吗", "customer_service"),  # a call said to come from the lender
+    ("说是借呗打电话来让我提额", "customer_service"),  # … not a question about raising the limit
+    ("我的借呗本来是一万二现在怎么没有了", "limit_lost"),  # the amount it had, not how to open it
+    ("借呗之前开通了现在怎么又关闭了", "limit_lost"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
