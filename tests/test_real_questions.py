@@ -55,6 +55,13 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     assert text.count("⚠️ 以上是") == 1  # one caution for the whole reply
 
 
+def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: Engine) -> None:
+    """Each clause asks one of the two best intents, so they score alike on the whole message: both are asked."""
+    reply = engine.reply("rq5b", "WE2000审批快吗还有最高额度多少")
+    assert (reply.kind, reply.intent, reply.also) == ("answer", "approval_time", ("max_amount",))
+    assert "2000元" in reply.text and reply.text.index("审批") < reply.text.index("最高额度")
+
+
 @pytest.mark.parametrize("question, topic", [
     ("借呗额度突然没有了是怎么回事", "limit_lost"),
     ("微粒贷的钱为什么还没到我卡上", "disbursement"),

@@ -275,6 +275,11 @@ class Policy:
             return Chosen(ranking.intent, ranking.score, ranking.reason)
         if len(e.products) >= 2 and not _BETWEEN.sub("", parse.residue):
             return Chosen(self.comparison, BARE_SCORE, "two products and nothing else: compare")
+        if ranking.kind == "suggest" and len(ranked) >= 2:
+            # "微粒贷审批快吗还有最高额度多少": the two best tie because each clause asks one of them
+            asked = self._clause_questions(parse, ranked[0][0])
+            if {ranked[0][0], ranked[1][0]} <= set(asked):
+                return Chosen(asked[0], ranking.score, f"{ranking.reason}; but its clauses ask each of the two: both")
         return Chosen(None, ranking.score, ranking.reason, suggest=ranking.kind == "suggest")
 
     def _references(self, parse: Parse, context: Context) -> tuple[str, ...]:
@@ -441,9 +446,16 @@ class Policy:
     def _also(self, parse: Parse, intent: str) -> tuple[str, ...]:
         """All questions of one message in order ("最高能借多少，要多少芝麻分" → max_amount, zhima_requirement) when its
         clauses are confidently of different intents (answerable or uncovered); () for a message that asks one thing."""
+        found = self._clause_questions(parse, intent)
+        if found and intent not in found:
+            found.insert(0, intent)  # the message's own best intent leads when no clause named it
+        return tuple(found[:MAX_ASKED]) if len(found) > 1 else ()
+
+    def _clause_questions(self, parse: Parse, intent: str) -> list[str]:
+        """The intents the message's clauses confidently ask, in order (those ``intent`` absorbs left out)."""
         clauses = [c for c in _CLAUSE.split(parse.text) if c.strip()]
         if len(clauses) < 2:
-            return ()
+            return []
         found: list[str] = []
         # the whole message is surely one question: a clause that asks nothing ("借呗提前还款，…还能再借吗") is its
         # setting, not a second question
@@ -465,6 +477,4 @@ class Policy:
                 continue
             if top.intent not in found and top.intent not in self.intents[intent].absorbs:
                 found.append(top.intent)
-        if intent not in found:
-            found.insert(0, intent)  # the message's own best intent leads when no clause named it
-        return tuple(found[:MAX_ASKED]) if len(found) > 1 else ()
+        return found
