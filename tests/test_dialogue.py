@@ -205,6 +205,15 @@ def test_a_reply_to_the_answer_gets_no_answer_about_another_topic(engine: Engine
     assert ask(engine, "那借呗呢").products == ("jiebei",)  # the conversation goes on where it was
 
 
+def test_a_correction_of_the_product_or_the_amount_is_a_follow_up(engine: Engine) -> None:
+    ask(engine, "微粒贷最高多少")
+    reply = ask(engine, "不对，我问的是借呗")
+    assert (reply.intent, reply.products) == ("max_amount", ("jiebei",)) and "30万" in reply.text
+    ask(engine, "借呗借1万用30天多少利息", "amount")
+    reply = ask(engine, "不是，是2万", "amount")
+    assert (reply.intent, reply.products) == ("interest_cost", ("jiebei",)) and "借2万元用30天" in reply.text
+
+
 def test_off_topic_question_mid_conversation_is_declined(engine: Engine) -> None:
     ask(engine, "我芝麻分580能用WE2000吗")
     reply = ask(engine, "今天天气怎么样")
