@@ -177,7 +177,12 @@ class Understanding:
         loans: list[str] = []
         others: list[str] = []
         outside: list[str] = []
+        # "不是微粒贷，是借呗": a loan named only to say it is not meant, beside one that is
+        negated = {pid for pid, s, _ in mentions if compact[max(0, s - 2):s] == "不是"}
+        meant = {pid for pid, _, _ in mentions if self.products.is_loan(pid)} - negated
         for pid, s, e in mentions:
+            if pid in negated and meant:
+                continue
             bucket = loans if self.products.is_loan(pid) else others
             if pid not in bucket:
                 bucket.append(pid)
