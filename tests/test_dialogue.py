@@ -212,6 +212,9 @@ def test_a_correction_of_the_product_or_the_amount_is_a_follow_up(engine: Engine
     ask(engine, "借呗借1万用30天多少利息", "amount")
     reply = ask(engine, "不是，是2万", "amount")
     assert (reply.intent, reply.products) == ("interest_cost", ("jiebei",)) and "借2万元用30天" in reply.text
+    ask(engine, "微粒贷逾期10天罚多少", "stated")  # the bot assumed an example amount
+    reply = ask(engine, "借了2万", "stated")  # … the amount it was: the same question
+    assert (reply.intent, reply.products) == ("overdue_penalty", ("weilidai",)) and "逾期2万元10天" in reply.text
     ask(engine, "微粒贷要芝麻分吗", "negated")
     reply = ask(engine, "不是微粒贷，是借呗", "negated")  # the loan said not to be meant is left out
     assert (reply.intent, reply.products) == ("zhima_requirement", ("jiebei",)) and "微粒贷" not in reply.text

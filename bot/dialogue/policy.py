@@ -77,7 +77,8 @@ _PARTICLES_ONLY = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦吗么]*")  
 # A reply to what was said, a check or a correction of it ("好的", "是真的吗", "不是"): no topic of its own
 _REPLY_WORDS = re.compile(r"对不对|是真的|不是|不对|真的|假的|是的|没错|知道了|明白|懂了|收到|可以|ok|对|好|行")
 _CORRECTION = re.compile(r"不是|不对")
-_RESTATING = re.compile(r"不是|不对|我?(?:问|说)的是|我是(?:问|说)")  # correcting which product or number was meant
+# Saying again which product or number is meant ("不对，我问的是借呗", "借了2万")
+_RESTATING = re.compile(r"不是|不对|我?(?:问|说)的是|我是(?:问|说)|[借欠贷]了|[借欠贷]的是")
 _CHECK = re.compile(r"真的|假的|对不对|[吗么?？]")
 Said = Literal["", "ack", "check", "correction"]
 
@@ -330,6 +331,7 @@ class Policy:
             return False
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         residue = _RESTATING.sub("", parse.residue).strip("是")  # "不对，我问的是借呗", "不是，是2万"
+        residue = residue if _PARTICLES.sub("", residue) else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
         if slots and not slots <= set(self._used(context)):
