@@ -163,6 +163,15 @@ def test_follow_up_with_only_a_term(engine: Engine) -> None:
     assert "120.00元–300.00元" in reply.full  # 10000 × 60 days, amount kept
 
 
+def test_follow_up_with_only_the_rate_basis_or_bound(engine: Engine) -> None:
+    ask(engine, "借呗借1万用30天多少利息")
+    reply = ask(engine, "按最低利率算呢")  # the same calculation at one rate, not the rate answer
+    assert (reply.intent, reply.products) == ("interest_cost", ("jiebei",))
+    assert reply.text.startswith("借呗借1万元用30天：利息约45元（日利率0.015%）")
+    reply = ask(engine, "按年化算呢")
+    assert reply.intent == "interest_cost" and "按年化5.47%算" in reply.text
+
+
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     ask(engine, "借呗日利率多少")
     reply = ask(engine, "年化呢")

@@ -228,6 +228,16 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
     return SlotValues(**slots), named
 
 
+_WORDED_VERB = re.compile(r"(?:来)?(?:计算|算)")
+
+
+def without_worded(text: str) -> str:
+    """``text`` without the words that set the basis or the bound ("按最低利率算" → "", "按年化算利息" → "利息"):
+    like a number, they are what changes in "按年化算呢", not what is asked."""
+    out = _BOUND.sub("", _ANNUAL.sub("", text))
+    return _WORDED_VERB.sub("", out, count=1) if out != text else out
+
+
 def _worded(text: str, slots: dict[str, Any]) -> None:
     """The slots given in words: the rate basis ("按年化算") and the bound ("按最低利率")."""
     if _ANNUAL.search(text):

@@ -8,7 +8,7 @@ from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
 from ..memo import Memo
 from ..text.normalize import clean, fold, normalize
-from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
+from .entities import Entities, ProductFinder, extract_numbers, unstated_slots, without_worded
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
 from .pinyin import PinyinReader
@@ -144,7 +144,7 @@ class Understanding:
         if entities.product_spans:
             cues += "|" + _splice(folded, [(s, e, "") for s, e in entities.product_spans])
         candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
-        residue = _FILLER.sub("", form.chars)
+        residue = _FILLER.sub("", without_worded(form.chars))
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
         return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
