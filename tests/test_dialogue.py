@@ -172,6 +172,16 @@ def test_follow_up_with_only_the_rate_basis_or_bound(engine: Engine) -> None:
     assert reply.intent == "interest_cost" and "按年化5.47%算" in reply.text
 
 
+def test_the_repayment_method_asked_leads_the_instalment_answer(engine: Engine) -> None:
+    first = ask(engine, "借呗借5000分3期每月还多少")
+    assert first.text.startswith("借呗借5000元分3期（等额本息）：每月约")
+    reply = ask(engine, "等额本金呢")  # the same plan, the other method first
+    assert (reply.intent, reply.products) == ("installment", ("jiebei",))
+    assert reply.text.startswith("借呗借5000元分3期（等额本金）：首月约1,689–1,757元，逐月递减到约1,674–1,697元")
+    assert ask(engine, "那微粒贷呢").text.startswith("微粒贷借5000元分3期（等额本金）")
+    assert reply.figure == "i:jiebei:5000:3:ep:0.0006"
+
+
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     ask(engine, "借呗日利率多少")
     reply = ask(engine, "年化呢")

@@ -140,6 +140,8 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("借了两个月就提前还清", {"repay_day": 60}),
     ("按最低日利率算借1万30天", {"amount": Decimal(10000), "days": 30, "bound": "low"}),
     ("按最高利率算", {"bound": "high"}),
+    ("等额本金呢", {"method": "equal_principal"}),
+    ("借2万分6期按等额本息还", {"amount": Decimal(20000), "months": 6, "method": "equal_instalment"}),
     ("借15000 30天", {"amount": Decimal(15000), "days": 30}),
     ("2025年借的", {}),
 ])

@@ -101,24 +101,34 @@ class Calculations(Writer):
                 continue
             bounds, facts = chosen
             draft.add(f"【{self.name(pid)}】", *facts)
-            evens = []
+            evens, principals = [], []
             for rate in bounds:
                 monthly = calc.monthly_from_daily(rate, DAYS_PER_MONTH)
                 even = calc.equal_instalment_schedule(amount, monthly, months)
                 principal = calc.equal_principal_schedule(amount, monthly, months)
                 apr = calc.annualized_rate_irr(even)
                 evens.append(even)
+                principals.append(principal)
                 aprs.append(apr)
                 draft.add(f"• {self._rate_label(rate, pid)}（月利率{pct(monthly)}）：")
                 draft.add(f"  等额本息：每月{money(even.first_payment)}，总利息{money(even.total_interest)}")
                 draft.add(f"  等额本金：首月{money(principal.first_payment)}，"
                           f"逐月递减到{money(principal.last_payment)}，总利息{money(principal.total_interest)}")
                 draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{display.percent(apr)}")
-            payments = approx([e.first_payment for e in evens])
-            interest = approx([e.total_interest for e in evens])
-            draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
-                       f"总利息约{interest}元（日利率{'–'.join(pct(r) for r in bounds)}）")
-            plans.append(figures.PlanSpec(pid, amount, months, "equal_instalment", bounds[-1]))
+            rates = "–".join(pct(r) for r in bounds)
+            if slots.method == "equal_principal":  # "等额本金呢": the method asked leads
+                first = approx([p.first_payment for p in principals])
+                last = approx([p.last_payment for p in principals])
+                interest = approx([p.total_interest for p in principals])
+                draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本金）：首月约{first}元，逐月递减到"
+                           f"约{last}元，总利息约{interest}元（日利率{rates}）")
+            else:
+                payments = approx([e.first_payment for e in evens])
+                interest = approx([e.total_interest for e in evens])
+                draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
+                           f"总利息约{interest}元（日利率{rates}）")
+            method: calc.Method = "equal_principal" if slots.method == "equal_principal" else "equal_instalment"
+            plans.append(figures.PlanSpec(pid, amount, months, method, bounds[-1]))
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
         draft.add("假设：" + "；".join([*assumed, f"月利率 = 日利率 × {DAYS_PER_MONTH}（资料只给了日利率）",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..text.normalize import clean, has_meaning, normalize
+from ..understanding.entities import without_method
 from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
@@ -330,7 +331,7 @@ class Policy:
         if not (parse.entities.products or slots or self._references(parse, context)):
             return False
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
-        residue = _RESTATING.sub("", parse.residue).strip("是")  # "不对，我问的是借呗", "不是，是2万"
+        residue = without_method(_RESTATING.sub("", parse.residue)).strip("是")  # "不对，我问的是借呗", "等额本金呢"
         residue = residue if _PARTICLES.sub("", residue) else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)

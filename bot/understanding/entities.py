@@ -124,6 +124,8 @@ _USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})|(?P<num2>\d{3})\s*分")
 # One rate bound: "按最低日利率算", "按最高利率"
 _BOUND = re.compile(r"(?:按|用|以)?(?P<which>最低|最高|下限|上限)(?:的)?(?:日)?(?:利率|利息|费率)")
+# The repayment method of an instalment plan: "等额本金呢"
+_METHOD = re.compile(r"(?:按|用|选)?(?P<which>等额本金|等额本息)(?:的方式|方式)?(?:还款|还)?")
 
 
 # Every number pattern above needs a digit, a Chinese numeral or 半 (百分之 and 半个月 included): a text with none
@@ -238,13 +240,22 @@ def without_worded(text: str) -> str:
     return _WORDED_VERB.sub("", out, count=1) if out != text else out
 
 
+def without_method(text: str) -> str:
+    """``text`` without the repayment method ("等额本金呢" → "呢"): what changes in a follow-up, though the method
+    alone ("等额本息怎么算") is a question of its own."""
+    return _METHOD.sub("", text)
+
+
 def _worded(text: str, slots: dict[str, Any]) -> None:
-    """The slots given in words: the rate basis ("按年化算") and the bound ("按最低利率")."""
+    """The slots given in words: the rate basis ("按年化算"), the bound ("按最低利率") and the method ("等额本金")."""
     if _ANNUAL.search(text):
         slots["basis"] = "annual"
     bound = _BOUND.search(text)
     if bound:
         slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"
+    method = _METHOD.search(text)
+    if method:
+        slots["method"] = "equal_principal" if method.group("which") == "等额本金" else "equal_instalment"
 
 
 def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tuple[int, int]] | None:

@@ -20,6 +20,7 @@ class SlotValues:
     score: int | None = None  # 芝麻分
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
+    method: str | None = None  # "equal_principal" / "equal_instalment": the repayment method asked ("等额本金")
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
@@ -40,7 +41,7 @@ class SlotValues:
         return replace(self, **given)
 
 
-SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis"]
+SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis", "method"]
 SLOT_NAMES: tuple[SlotName, ...] = get_args(SlotName)
 
 
@@ -62,5 +63,6 @@ SPECS: dict[SlotName, SlotSpec] = {
     "score": SlotSpec("我的芝麻分"),
     "bound": SlotSpec(None),
     "basis": SlotSpec(None),
+    "method": SlotSpec(None),
 }
 assert tuple(f.name for f in fields(SlotValues)) == SLOT_NAMES == tuple(SPECS), "one slot list"
