@@ -182,6 +182,19 @@ def test_the_repayment_method_asked_leads_the_instalment_answer(engine: Engine) 
     assert reply.figure == "i:jiebei:5000:3:ep:0.0006"
 
 
+def test_follow_up_comparing_with_another_product_shows_both(engine: Engine) -> None:
+    ask(engine, "借呗借1万用30天多少利息")
+    reply = ask(engine, "比微粒贷贵吗")  # the conversation's loan against the one named, side by side
+    assert (reply.intent, reply.products) == ("interest_cost", ("jiebei", "weilidai"))
+    assert reply.text.index("借呗借1万元用30天") < reply.text.index("微粒贷借1万元用30天")
+
+
+def test_a_bare_number_after_a_zhima_question_is_the_score(engine: Engine) -> None:
+    ask(engine, "芝麻分多少能开借呗")
+    reply = ask(engine, "我只有590")  # 590 yuan would be no answer to that question
+    assert (reply.intent, reply.products) == ("zhima_requirement", ("jiebei",)) and "芝麻分590不够" in reply.text
+
+
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     ask(engine, "借呗日利率多少")
     reply = ask(engine, "年化呢")

@@ -59,6 +59,7 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 # A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
                      r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
+MIN_SCORE, MAX_SCORE = 350, 950  # 芝麻分's range: a bare number in it, after a 芝麻分 question, is one
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
@@ -331,7 +332,8 @@ class Policy:
         if not (parse.entities.products or slots or self._references(parse, context)):
             return False
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
-        residue = without_method(_RESTATING.sub("", parse.residue)).strip("是")  # "不对，我问的是借呗", "等额本金呢"
+        residue = _RESTATING.sub("", parse.residue)  # "不对，我问的是借呗", "不是，是2万"
+        residue = (without_method(residue) if parse.entities.values.method else residue).strip("是")  # "等额本金呢"
         residue = residue if _PARTICLES.sub("", residue) else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
@@ -349,6 +351,10 @@ class Policy:
         used = self._used(context)
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
+        amount = values.amount
+        if (amount is not None and values.score is None and "score" in used and "amount" not in used
+                and amount == amount.to_integral() and MIN_SCORE <= amount <= MAX_SCORE):
+            return replace(values, amount=None, score=int(amount))  # "我只有590" after a 芝麻分 question
         return values
 
     def _unmatched(self, parse: Parse, context: Context, chosen: Chosen) -> Decision:
@@ -381,6 +387,8 @@ class Policy:
             products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
         if not products and intent == self.comparison and len(context.products) >= 2:
             products = context.products  # 哪个利息更低 right after comparing two products
+        if chosen.follow_up and "比" in parse.folded and e.products and context.products:
+            products = tuple(dict.fromkeys((*context.products, *products)))  # "比微粒贷高吗": both, side by side
         if not products and spec.product_scope == "per_product":
             own = [p for p in e.others if self._covers(intent, p)]
             if len(own) == 1:

@@ -253,9 +253,9 @@ def _worded(text: str, slots: dict[str, Any]) -> None:
     bound = _BOUND.search(text)
     if bound:
         slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"
-    method = _METHOD.search(text)
-    if method:
-        slots["method"] = "equal_principal" if method.group("which") == "等额本金" else "equal_instalment"
+    methods = {m.group("which") for m in _METHOD.finditer(text)}
+    if len(methods) == 1:  # "是等额本金还是等额本息" names both: no choice made
+        slots["method"] = "equal_principal" if methods == {"等额本金"} else "equal_instalment"
 
 
 def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tuple[int, int]] | None:
