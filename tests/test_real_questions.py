@@ -242,6 +242,7 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("微粒贷额度老是不够用咋办", "raise_limit"),  # a limit too small wants raising, not opening
     ("借呗额度不够用", "raise_limit"),  # not the 芝麻分 the product asks for
     ("借呗的利息和别人的怎么不一样", "rates"),  # one's rate against other people's, not against another loan
+    ("怎样能让借呗的利息更低", "rates"),  # lower than now, not lower than another loan: no comparison
     ("微粒贷要怎么获取", "how_to_apply"),  # getting it, not the cost of acquiring a customer (获客成本)
     ("怎样才能获取借呗", "how_to_apply"),
 ])
