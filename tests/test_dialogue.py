@@ -170,6 +170,8 @@ def test_follow_up_with_only_the_rate_basis_or_bound(engine: Engine) -> None:
     assert reply.text.startswith("借呗借1万元用30天：利息约45元（日利率0.015%）")
     reply = ask(engine, "按年化算呢")
     assert reply.intent == "interest_cost" and "按年化5.47%算" in reply.text
+    # a question about the bound itself is still the rate question, in a conversation or alone
+    assert ask(engine, "最高利率多少", "alone").intent == "rates"
 
 
 def test_the_repayment_method_asked_leads_the_instalment_answer(engine: Engine) -> None:
@@ -222,7 +224,7 @@ def test_a_product_name_with_only_a_particle_introduces_it(engine: Engine, first
     ("不对不对", "抱歉，可能没理解对你的问题。能换个说法再问一次吗？"),
     ("是真的吗？", "我的回答都整理自两份公开资料"),
     ("对吗", "我的回答都整理自两份公开资料"),
-    ("好的", "好的。还有其他问题随时问我。"),
+    ("是的", "好的。还有其他问题随时问我。"),
     ("对", "好的。还有其他问题随时问我。"),
     ("可以", "好的。还有其他问题随时问我。"),
 ])
@@ -250,6 +252,8 @@ def test_a_correction_of_the_product_or_the_amount_is_a_follow_up(engine: Engine
     ask(engine, "微粒贷要芝麻分吗", "negated")
     reply = ask(engine, "不是微粒贷，是借呗", "negated")  # the loan said not to be meant is left out
     assert (reply.intent, reply.products) == ("zhima_requirement", ("jiebei",)) and "微粒贷" not in reply.text
+    both = ask(engine, "是不是微粒贷和借呗都要芝麻分", "asked")  # 是不是 asks; it negates nothing
+    assert both.products == ("weilidai", "jiebei")
 
 
 def test_off_topic_question_mid_conversation_is_declined(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..text.normalize import clean, has_meaning, normalize
-from ..understanding.entities import without_method
+from ..understanding.entities import without_worded
 from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
@@ -60,6 +60,7 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
                      r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
 MIN_SCORE, MAX_SCORE = 350, 950  # 芝麻分's range: a bare number in it, after a 芝麻分 question, is one
+_MONEY_WORDS = re.compile(r"[借贷还欠元块钱万千wk￥¥]")  # … unless it is said to be money ("借500呢")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
@@ -247,10 +248,13 @@ class Policy:
                        conversation=context.intent is not None)
         # as typed ("明白了，谢谢" thanks: the parse leaves courtesy out)
         if not (e.products or e.slots()) and _only_replies(normalize(parse.text).replace(" ", "")):
-            # "不是", "是真的吗", "好的" after an answer: no topic of their own, the conversation's or another
+            # "不是", "是真的吗", "对" after an answer: no topic of their own, the conversation's or another; an
+            # acknowledgement the small talk knows ("好的", "知道了": thanks) is that small talk
             said = _said(parse.folded)
+            if said == "ack" and ranking.kind == "answer" and ranking.intent in self._smalltalk:
+                return Chosen(ranking.intent, ranking.score, f"a reply to what was said: {ranking.intent}")
             return Chosen(None, 0.0, f"a reply to what was said ({said}), nothing asked", said=said)
-        if context.intent and self._follows_up(parse, context, ranking):
+        if context.intent and context.intent not in self._smalltalk and self._follows_up(parse, context, ranking):
             return Chosen(context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes",
                           follow_up=True)
         switched = self._switch(parse, context, ranking)
@@ -328,12 +332,12 @@ class Policy:
 
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
-        slots = set(self._in_context(parse.entities.values, context).given())
+        slots = set(self._in_context(parse, context).given())
         if not (parse.entities.products or slots or self._references(parse, context)):
             return False
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
-        residue = _RESTATING.sub("", parse.residue)  # "不对，我问的是借呗", "不是，是2万"
-        residue = (without_method(residue) if parse.entities.values.method else residue).strip("是")  # "等额本金呢"
+        # "不对，我问的是借呗", "不是，是2万", "按最低利率算呢", "等额本金呢": only which product, number or rate
+        residue = without_worded(_RESTATING.sub("", parse.residue), parse.entities.values).strip("是")
         residue = residue if _PARTICLES.sub("", residue) else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
@@ -346,15 +350,18 @@ class Policy:
         known = self.intents.get(context.intent) if context.intent is not None else None
         return known.slots if known is not None else ()
 
-    def _in_context(self, values: SlotValues, context: Context) -> SlotValues:
-        """"10天呢" after an overdue question: a bare term is the overdue days of the question it follows."""
+    def _in_context(self, parse: Parse, context: Context) -> SlotValues:
+        """The message's numbers as the question it follows reads them: a bare term after an overdue question is the
+        overdue days ("10天呢"), a bare number after a 芝麻分 question the score ("我只有590", not "借500呢")."""
+        values = parse.entities.values
         used = self._used(context)
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
         amount = values.amount
         if (amount is not None and values.score is None and "score" in used and "amount" not in used
-                and amount == amount.to_integral() and MIN_SCORE <= amount <= MAX_SCORE):
-            return replace(values, amount=None, score=int(amount))  # "我只有590" after a 芝麻分 question
+                and amount == amount.to_integral() and MIN_SCORE <= amount <= MAX_SCORE
+                and not _MONEY_WORDS.search(parse.folded)):
+            return replace(values, amount=None, score=int(amount))
         return values
 
     def _unmatched(self, parse: Parse, context: Context, chosen: Chosen) -> Decision:
@@ -396,7 +403,7 @@ class Policy:
         # the conversation's numbers carry over to the slots this intent uses ("借呗借两万" then "分6期每月还多少")
         kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
                                                               if n in spec.slots})
-        values = kept.updated(self._in_context(e.values, context) if same else e.values)
+        values = kept.updated(self._in_context(parse, context) if same else e.values)
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if chosen.follow_up else "answer"
         if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":

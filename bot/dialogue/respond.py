@@ -55,10 +55,11 @@ class Responder:
         remembered = context.with_(intent=intent, products=decision.products or context.products,
                                    slots=decision.slots.numbers())
         score = decision.score / 100
-        if kind == "smalltalk":  # "谢谢" between two questions: the conversation's topic stays for "那微粒贷呢"
-            spec = self.intents[intent]
+        if kind == "smalltalk":  # "谢谢" between two questions: the conversation's topic stays for "那微粒贷呢";
+            spec = self.intents[intent]  # with none yet, the conversation has begun ("你好" then "利息呢")
             text = self.help_text() if spec.answer == "help" else spec.reply or ""
-            return Reply(text, kind="smalltalk", intent=intent, confidence=score), context
+            kept = context if context.intent else remembered
+            return Reply(text, kind="smalltalk", intent=intent, confidence=score), kept
         if kind == "uncovered":
             return self._uncovered(decision, remembered, self._outside_note(parse))
         if kind == "ask_product":

@@ -233,17 +233,17 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
 _WORDED_VERB = re.compile(r"(?:来)?(?:计算|算)")
 
 
-def without_worded(text: str) -> str:
-    """``text`` without the words that set the basis or the bound ("按最低利率算" → "", "按年化算利息" → "利息"):
-    like a number, they are what changes in "按年化算呢", not what is asked."""
-    out = _BOUND.sub("", _ANNUAL.sub("", text))
-    return _WORDED_VERB.sub("", out, count=1) if out != text else out
-
-
-def without_method(text: str) -> str:
-    """``text`` without the repayment method ("等额本金呢" → "呢"): what changes in a follow-up, though the method
-    alone ("等额本息怎么算") is a question of its own."""
-    return _METHOD.sub("", text)
+def without_worded(text: str, values: SlotValues) -> str:
+    """``text`` without the words of the worded slots that ``values`` sets ("按最低利率算呢" → "呢", "等额本金呢" →
+    "呢"): in a follow-up they are what changes, as a number is; a question about them ("最高利率多少") keeps them."""
+    out = text
+    if values.basis:
+        out = _ANNUAL.sub("", out)
+    if values.bound:
+        out = _BOUND.sub("", out)
+    if values.method:
+        out = _METHOD.sub("", out)
+    return _WORDED_VERB.sub("", out, count=1) if out != text and (values.basis or values.bound) else out
 
 
 def _worded(text: str, slots: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
 from ..memo import Memo
 from ..text.normalize import clean, fold, normalize
-from .entities import Entities, ProductFinder, extract_numbers, unstated_slots, without_worded
+from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
 from .pinyin import PinyinReader
@@ -144,7 +144,7 @@ class Understanding:
         if entities.product_spans:
             cues += "|" + _splice(folded, [(s, e, "") for s, e in entities.product_spans])
         candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
-        residue = _FILLER.sub("", without_worded(form.chars))
+        residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
         return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
@@ -178,7 +178,7 @@ class Understanding:
         others: list[str] = []
         outside: list[str] = []
         # "不是微粒贷，是借呗": a loan named only to say it is not meant, beside one that is
-        negated = {pid for pid, s, _ in mentions if compact[max(0, s - 2):s] == "不是"}
+        negated = {pid for pid, s, _ in mentions if compact[max(0, s - 2):s] == "不是" and compact[s - 3:s - 2] != "是"}
         meant = {pid for pid, _, _ in mentions if self.products.is_loan(pid)} - negated
         for pid, s, e in mentions:
             if pid in negated and meant:
