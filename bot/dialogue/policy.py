@@ -59,6 +59,7 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 # A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
                      r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
+MAX_REPLY_CHARS = 16  # "好的，知道了" and the like are short: a longer message is a question of its own
 MIN_SCORE, MAX_SCORE = 350, 950  # 芝麻分's range: a bare number in it, after a 芝麻分 question, is one
 _MONEY_WORDS = re.compile(r"[借贷还欠元块钱万千wk￥¥]")  # … unless it is said to be money ("借500呢")
 MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is not a question of its own
@@ -247,7 +248,8 @@ class Policy:
                        unknown=parse.unknown, named=bool(e.products) or vouched,
                        conversation=context.intent is not None)
         # as typed ("明白了，谢谢" thanks: the parse leaves courtesy out)
-        if not (e.products or e.slots()) and _only_replies(normalize(parse.text).replace(" ", "")):
+        if (not (e.products or e.slots()) and len(parse.text) <= MAX_REPLY_CHARS
+                and _only_replies(normalize(parse.text).replace(" ", ""))):
             # "不是", "是真的吗", "对" after an answer: no topic of their own, the conversation's or another; an
             # acknowledgement the small talk knows ("好的", "知道了": thanks) is that small talk
             said = _said(parse.folded)
@@ -269,7 +271,8 @@ class Policy:
                           follow_up=True)
         if not _own_wording(parse.residue) and not e.products and not context.intent:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
-        if len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(_besides_names(parse)):
+        if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(parse.residue)
+                and _PARTICLES_ONLY.fullmatch(_besides_names(parse))):  # the residue first: it is at hand
             return Chosen(self.overview, BARE_SCORE, "a bare product name")  # "微粒贷", "那借呗呢" with nothing before
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
