@@ -39,6 +39,7 @@ MAX_TEXT = MAX_QUESTION_CHARS  # a question is kept for review at most this long
 MAX_QUEUE = 10_000
 NOT_UNDERSTOOD_KINDS = frozenset({"not_understood", "suggest"})
 UNCOVERED = "uncovered"  # Reply.kind of a question on a topic the documents don't cover; intent = the topic
+REPLIES = "smalltalk"  # small talk with no intent ("好的", "不是", "是真的吗"): counted as answered under this key
 DISLIKED = "disliked"  # the kind of a review item that comes from a 👎
 RETENTION_DAYS = 90.0
 MAX_REVIEW_ITEMS = 5000  # the newest ones are grouped by /review
@@ -254,8 +255,9 @@ class StatsStore:
         for intent, kind, recent, total in self._query(sql, (since,)):
             if kind == UNCOVERED:
                 other[UNCOVERED] = _add(other[UNCOVERED], recent, total)
-            elif intent is not None:
-                answered[intent] = _add(answered.get(intent, Counts()), recent, total)
+            elif intent is not None or kind == REPLIES:
+                key = intent or REPLIES
+                answered[key] = _add(answered.get(key, Counts()), recent, total)
             else:
                 bucket = "invalid" if kind not in NOT_UNDERSTOOD_KINDS else "not_understood"
                 other[bucket] = _add(other[bucket], recent, total)

@@ -16,6 +16,7 @@ CLARIFY = Reply("哪个产品？", kind="clarify", intent="installment")
 MISSED = Reply("抱歉", kind="not_understood")
 SUGGEST = Reply("你是不是想问", kind="suggest")
 INVALID = Reply("太长了", kind="invalid")
+REPLY = Reply("好的。还有其他问题随时问我。", kind="smalltalk")  # "好的", "不是": small talk with no intent
 
 
 class Clock:
@@ -41,10 +42,12 @@ def test_counts_by_intent_last_day_and_total(tmp_path: Path) -> None:
         store.record(3, CLARIFY, "能分期吗")
         store.record(3, SUGGEST, "利息")
         store.record(4, INVALID, " ")
+        store.record(4, REPLY, "好的")
         summary = store.summary()
     assert summary.answered["rates"].last_24h == 1 and summary.answered["rates"].total == 2
     assert summary.answered["installment"].total == 1
-    assert (summary.answered_total.last_24h, summary.answered_total.total) == (2, 3)
+    assert summary.answered["smalltalk"].total == 1  # a reply to the bot is neither invalid input nor a miss
+    assert (summary.answered_total.last_24h, summary.answered_total.total) == (3, 4)
     assert (summary.not_understood.last_24h, summary.not_understood.total) == (1, 2)
     assert summary.invalid.total == 1
 

@@ -88,6 +88,8 @@ def test_stats_reports() -> None:
     assert "已回答：2 / 6" in text and "• rates：2 / 5" in text and "未理解：1 / 3" in text
     titled = format_summary(summary, {"rates": "日利率/年化利率"})
     assert "• 日利率/年化利率：2 / 5" in titled and "• fees：0 / 1" in titled  # an id without a title stays
+    replies = format_summary(Summary({"smalltalk": Counts(1, 2)}, Counts(0, 0), Counts(0, 0)))
+    assert "• 回应（好的、不是、是真的吗）：1 / 2" in replies
     assert format_unanswered([]) == "最近没有未能回答的问题。"
     listed = format_unanswered([Unanswered(1_700_000_000, "第一行\n第二行", "not_understood")])
     assert "11-15 06:13  第一行 第二行" in listed  # Beijing time, one line per question

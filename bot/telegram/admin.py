@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from ..datafiles.errors import KnowledgeError
 from ..knowledge.versions import Files, Version
-from ..stats import DISLIKED, UNCOVERED, Counts, StatsStore, Summary, Unanswered, Votes
+from ..stats import DISLIKED, REPLIES, UNCOVERED, Counts, StatsStore, Summary, Unanswered, Votes
 from .changes import Applied, CatalogDiff, ChangeRefused, apply_change, catalog_diff, files_summary, working_files
 from .handlers import send
 from .render import Outgoing, render_text
@@ -187,8 +187,8 @@ def format_summary(summary: Summary, titles: Mapping[str, str] | None = None) ->
     titles = titles or {}
     votes = summary.votes or {}
     lines = ["问题统计（最近24小时 / 全部）", f"已回答：{_counts(summary.answered_total)}"]
-    lines.extend(f"• {titles.get(intent) or intent}：{_counts(counts)}{_votes(votes.get(intent))}"
-                 for intent, counts in summary.answered.items())
+    lines.extend(f"• {titles.get(intent) or KEY_LABELS.get(intent) or intent}：{_counts(counts)}"
+                 f"{_votes(votes.get(intent))}" for intent, counts in summary.answered.items())
     lines.append(f"未理解：{_counts(summary.not_understood)}")
     lines.append(f"资料未覆盖的话题：{_counts(summary.uncovered)}")
     lines.append(f"无效输入（空白或过长）：{_counts(summary.invalid)}")
@@ -198,6 +198,7 @@ def format_summary(summary: Summary, titles: Mapping[str, str] | None = None) ->
 
 
 KIND_LABELS = {UNCOVERED: "资料未覆盖", DISLIKED: "👎"}
+KEY_LABELS = {REPLIES: "回应（好的、不是、是真的吗）"}  # counted keys that are no intent
 
 
 def format_unanswered(items: list[Unanswered]) -> str:
