@@ -197,6 +197,13 @@ def test_a_bare_number_after_a_zhima_question_is_the_score(engine: Engine) -> No
     assert (reply.intent, reply.products) == ("zhima_requirement", ("jiebei",)) and "芝麻分590不够" in reply.text
 
 
+def test_wanting_to_borrow_an_amount_gets_the_limits_against_it(engine: Engine) -> None:
+    reply = ask(engine, "我想借2万")  # not a request the bot declines: whether 2万 is within each loan's limit
+    assert (reply.kind, reply.intent) == ("answer", "max_amount")
+    assert "2万元没有超过资料所写的最高额度" in reply.full and "你想借的2万元超过了资料中WE2000的最高额度" in reply.full
+    assert ask(engine, "2万", "bare").kind == "not_understood"  # a number alone still asks nothing
+
+
 def test_follow_up_switches_to_a_new_question(engine: Engine) -> None:
     ask(engine, "借呗日利率多少")
     reply = ask(engine, "年化呢")

@@ -39,6 +39,7 @@ SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the 
 # Without a product named, a question whose words are largely unknown to every intent ("茅台股票还能买吗", or
 # "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
 UNCOVERED_UNKNOWN = 0.3
+_BORROW = re.compile(r"借|贷")
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
                          r"冻结|解冻|注销|账户")
 # Without a product named, a comparison whose words are this much unknown to every intent compares other things
@@ -263,13 +264,17 @@ class Policy:
         if switched is not None:
             return Chosen(switched, FOLLOW_UP_SCORE, f"follow-up on another topic of the conversation ({switched})",
                           follow_up=True)
-        if not parse.residue and not e.products and not context.intent:
+        # "我想借2万" asks whether that much can be borrowed, when the best intent takes an amount (the limits answer
+        # it); a bare "2万" asks nothing
+        wants = (e.values.amount is not None and _BORROW.search(parse.folded) is not None and bool(ranked)
+                 and "amount" in self.intents[ranked[0][0]].slots)
+        if not parse.residue and not e.products and not context.intent and not wants:
             return Chosen(None, 0.0, "a bare number with nothing to refer to")
         calculation = self._calculation(parse, context)
         if calculation is not None:
             return Chosen(calculation, FOLLOW_UP_SCORE, f"a bare term after an amount: the calculation ({calculation})",
                           follow_up=True)
-        if not _own_wording(parse.residue) and not e.products and not context.intent:
+        if not _own_wording(parse.residue) and not e.products and not context.intent and not wants:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
         if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(parse.residue)
                 and _PARTICLES_ONLY.fullmatch(_besides_names(parse))):  # the residue first: it is at hand
