@@ -75,15 +75,16 @@ _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事
 
 # Particles that carry nothing once the question words are gone ("的呀", "这是怎么回事"; 是 stays: "微粒贷是什么" asks
 # about it)
-_PARTICLES = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦]")
-_PARTICLES_ONLY = re.compile(r"[这那的了呀啊哦吧呢哈嘛啦吗么]*")  # what "那借呗呢", "微粒贷吗" say besides the name
+_PARTICLE_CHARS = "这那的了呀啊哦吧呢哈嘛啦"
+_PARTICLES = re.compile(f"[{_PARTICLE_CHARS}]")
+_PARTICLES_ONLY = re.compile(f"[{_PARTICLE_CHARS}吗么]*")  # what "那借呗呢", "微粒贷吗" say besides the name
 
 
 # A reply to what was said, a check or a correction of it ("好的", "是真的吗", "不是"): no topic of its own
 _REPLY_WORDS = re.compile(r"对不对|是真的|不是|不对|真的|假的|是的|没错|知道了|明白|懂了|收到|可以|ok|对|好|行")
 _CORRECTION = re.compile(r"不是|不对")
 # Saying again which product or number is meant ("不对，我问的是借呗", "借了2万")
-_RESTATING = re.compile(r"不是|不对|我?(?:问|说)的是|我是(?:问|说)|[借欠贷]了|[借欠贷]的是")
+_RESTATING = re.compile(rf"{_CORRECTION.pattern}|我?(?:问|说)的是|我是(?:问|说)|[借欠贷]了|[借欠贷]的是")
 _CHECK = re.compile(r"真的|假的|对不对|对[吗么嘛]")
 Said = Literal["", "ack", "check", "correction"]
 
@@ -91,14 +92,6 @@ Said = Literal["", "ack", "check", "correction"]
 def _said(folded: str) -> Said:
     """What a message of reply words alone says: "不是" corrects, "是真的吗" checks, "好的" acknowledges."""
     return "correction" if _CORRECTION.search(folded) else "check" if _CHECK.search(folded) else "ack"
-
-
-def _besides_names(parse: Parse) -> str:
-    """The message without its loan names, punctuation and spaces ("那呢" for "那借呗呢？")."""
-    text = parse.folded
-    for start, end in sorted(parse.entities.product_spans, reverse=True):
-        text = text[:start] + text[end:]
-    return clean(text).replace(" ", "")
 
 
 def _own_wording(residue: str) -> str:
@@ -277,7 +270,7 @@ class Policy:
         if not _own_wording(parse.residue) and not e.products and not context.intent and not wants:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
         if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(parse.residue)
-                and _PARTICLES_ONLY.fullmatch(_besides_names(parse))):  # the residue first: it is at hand
+                and _PARTICLES_ONLY.fullmatch(clean(parse.without_names).replace(" ", ""))):  # the residue first
             return Chosen(self.overview, BARE_SCORE, "a bare product name")  # "微粒贷", "那借呗呢" with nothing before
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"

@@ -59,6 +59,11 @@ def _splice(text: str, pieces: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def _without_names(folded: str, entities: Entities) -> str:
+    """``folded`` with the loan names taken out ("我的额度" for "我借呗的额度")."""
+    return _splice(folded, [(s, e, "") for s, e in entities.product_spans])
+
+
 LETTER_SPACED = 0.7  # a message most of whose space-separated pieces are one character is typed letter by letter
 
 
@@ -87,6 +92,11 @@ class Parse:
     @property
     def top(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    @property
+    def without_names(self) -> str:
+        """The folded text with the loan names taken out ("那呢？" for "那借呗呢？")."""
+        return _without_names(self.folded, self.entities)
 
 
 class Understanding:
@@ -142,7 +152,7 @@ class Understanding:
         # cue 我的额度); "|" joins the two so that no cue spans them
         cues = folded
         if entities.product_spans:
-            cues += "|" + _splice(folded, [(s, e, "") for s, e in entities.product_spans])
+            cues += "|" + _without_names(folded, entities)
         candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
