@@ -55,8 +55,9 @@ class Intent(Record):
     shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
     keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
-    # matched only when one of these words is in the question, with no bonus for them (the cooperation between
-    # WeChat and 芝麻信用 is not asked by a question that names neither a platform nor a company)
+    # the intent cannot lead a question without one of these words, and gets no bonus for them; further down it
+    # stays a rival (the cooperation between WeChat and 芝麻信用 is not asked by a question that names neither a
+    # platform nor a company)
     requires: tuple[str, ...] = ()
     examples: tuple[str, ...] = rule(min_length=3)
 
