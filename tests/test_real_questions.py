@@ -111,6 +111,11 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("说是借呗打电话来让我提额", "customer_service"),  # … not a question about raising the limit
     ("我的借呗本来是一万二现在怎么没有了", "limit_lost"),  # the amount it had, not how to open it
     ("借呗之前开通了现在怎么又关闭了", "limit_lost"),
+    ("微粒贷分期多久", "loan_term"),  # how long the instalments can run, not a 1万/12期 example schedule
+    ("蚂蚁借呗最长可以分期多久还", "loan_term"),
+    ("WE2000审核周期多长", "approval_time"),  # the time a review takes, not the loan's term
+    ("借呗提前还完了还可以借吗", "borrow_again"),  # borrowing again, not the fee of repaying early
+    ("微粒贷这个月的还了下个月还可以借吗", "borrow_again"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
