@@ -103,6 +103,8 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("网商贷转回借呗怎么操作", "mybank_switch"),
     ("为啥别人的是借呗我的却是网商贷", "mybank_switch"),  # which of the two one has, not how to open 借呗
     ("别人都是借呗为什么我是网商贷", "mybank_switch"),
+    ("网商贷跟借呗是什么关系啊", "mybank_switch"),  # 网商贷 named first: the cue 网商贷是什么关系 spans 跟借呗
+    ("蚂蚁借呗和网商贷能共存吗", "mybank_switch"),
     ("微粒贷实名过期了还能借吗", "account_issue"),  # an expired real-name check, not borrowing again
     ("借呗的实名认证过期了怎么办", "account_issue"),
     ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it

@@ -59,9 +59,14 @@ def _splice(text: str, pieces: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def _without_names(folded: str, entities: Entities) -> str:
-    """``folded`` with the loan names taken out ("我的额度" for "我借呗的额度")."""
-    return _splice(folded, [(s, e, "") for s, e in entities.product_spans])
+_JOINING = frozenset("和跟与")  # "网商贷跟借呗": the word that joins a loan name to what comes before it
+
+
+def _without_names(folded: str, entities: Entities, joined: bool = False) -> str:
+    """``folded`` with the loan names taken out ("我的额度" for "我借呗的额度"); ``joined``: with the word joining
+    each to what comes before it too ("网商贷是什么关系" for "网商贷跟借呗是什么关系")."""
+    return _splice(folded, [(s - 1 if joined and s and folded[s - 1] in _JOINING else s, e, "")
+                            for s, e in entities.product_spans])
 
 
 LETTER_SPACED = 0.7  # a message most of whose space-separated pieces are one character is typed letter by letter
@@ -148,11 +153,12 @@ class Understanding:
             folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy
         masked, entities = self._mask(folded)
         form = self._form(_canonical(masked))
-        # cue words are looked for in the text as typed and with the loan names taken out ("我借呗的额度" has the
-        # cue 我的额度); "|" joins the two so that no cue spans them
+        # cue words are looked for in the text as typed and with the loan names (and a 和/跟/与 before one) taken
+        # out ("我借呗的额度" has the cue 我的额度, "网商贷跟借呗是什么关系" 网商贷是什么关系); "|" joins the two so
+        # that no cue spans them
         cues = folded
         if entities.product_spans:
-            cues += "|" + _without_names(folded, entities)
+            cues += "|" + _without_names(folded, entities, joined=True)
         candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
