@@ -184,6 +184,17 @@ def test_the_repayment_method_asked_leads_the_instalment_answer(engine: Engine) 
     assert reply.figure == "i:jiebei:5000:3:ep:0.0006"
 
 
+def test_the_least_amount_asked_is_not_answered_with_the_most(engine: Engine) -> None:
+    reply = ask(engine, "借呗最低能借多少")
+    first = reply.text.splitlines()[0]
+    assert reply.intent == "max_amount" and "没有写最低" in first and "30万" not in first
+    assert "最高额度30万元" in reply.text  # the maximum only for scale, below
+    reply = ask(engine, "那微粒贷呢")  # the documents' lowest credit range for 微粒贷: 5千–5万元
+    assert reply.products == ("weilidai",) and "没有写最低" in reply.text.splitlines()[0]
+    assert "5千–5万元" in reply.text and "来源" in reply.text
+    assert ask(engine, "借呗最多能借多少", "most").text.startswith("• 借呗：最高额度30万元")
+
+
 def test_follow_up_comparing_with_another_product_shows_both(engine: Engine) -> None:
     ask(engine, "借呗借1万用30天多少利息")
     reply = ask(engine, "比微粒贷贵吗")  # the conversation's loan against the one named, side by side

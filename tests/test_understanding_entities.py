@@ -144,6 +144,11 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("借2万分6期按等额本息还", {"amount": Decimal(20000), "months": 6, "method": "equal_instalment"}),
     ("借15000 30天", {"amount": Decimal(15000), "days": 30}),
     ("2025年借的", {}),
+    ("最低能借多少", {"least": "amount"}),  # the least amount is asked, not the most
+    ("起借金额是多少", {"least": "amount"}),
+    ("额度最少是多少", {"least": "amount"}),
+    ("最少借几天", {}),  # the shortest term, not the least amount
+    ("最少借1000用30天", {"amount": Decimal(1000), "days": 30}),
 ])
 def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> None:
     assert extract_numbers(fold(text))[0].given() == expected

@@ -1,5 +1,5 @@
-"""Answers that list what the documents say: a listing of topics per product, the maximum amount, rates, the
-WeChat–芝麻信用 cooperation, a product overview and a comparison."""
+"""Answers that list what the documents say: a listing of topics per product, the maximum amount (or what they
+say of the least), rates, the WeChat–芝麻信用 cooperation, a product overview and a comparison."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,6 +41,9 @@ class Listings(Writer):
                 draft.add(f"• {fact.text}", fact)
 
     def _max_amount(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        if slots.least:
+            self._min_amount(products, draft)
+            return
         for pid in self._per_product(products):
             facts = self.kb.find(pid, "max_amount")
             if not facts:
@@ -53,6 +56,19 @@ class Listings(Writer):
                     draft.add(f"  - {tier.text}", tier)
             if slots.amount is not None:
                 draft.add("  " + self._amount_verdict(pid, slots.amount))
+
+    def _min_amount(self, products: tuple[str, ...], draft: Draft) -> None:
+        """The least one can borrow ("最低能借多少"): the documents give no minimum, so the answer says so first, then
+        the lowest credit range they give (微粒贷's tiers) and, for scale, the maximum."""
+        for pid in self._per_product(products):
+            ranges = [(f.value.min_yuan, f) for f in self.kb.find(pid, "entry_tier") if isinstance(f.value, MoneyRange)]
+            draft.add(f"• {self.name(pid)}：资料没有写最低能借多少（起借金额）"
+                      + ("。" if ranges else "，也没有写最低额度。"))
+            if ranges:
+                lowest = min(ranges, key=lambda pair: pair[0])[1]
+                draft.add(f"  资料里额度最低的一档：{lowest.text}（{self.kb.source(lowest.source.doc).title}）", lowest)
+            for fact in self.kb.find(pid, "max_amount"):
+                draft.add(f"  作为参考，{fact.text}（{self.kb.source(fact.source.doc).title}）", fact)
 
     def _amount_verdict(self, pid: str, amount: Decimal) -> str:
         top, facts = self.kb.maximum(pid)

@@ -124,6 +124,11 @@ _USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})|(?P<num2>\d{3})\s*分")
 # One rate bound: "按最低日利率算", "按最高利率"
 _BOUND = re.compile(r"(?:按|用|以)?(?P<which>最低|最高|下限|上限)(?:的)?(?:日)?(?:利率|利息|费率)")
+# The least amount asked for: "最低能借多少", "最少可以贷多少", "最低额度", "额度最少", "起借金额" (not "最少借几天")
+_LEAST = re.compile(r"(?:最低|最少|最小)(?:一次)?(?:能|可以|可|要|需要)?(?:借|贷)"
+                    r"(?:款|多少|多钱|几[百千万块])(?![天个期年])"
+                    r"|(?:最低|最少|最小)(?:的|是)?(?:多少)?(?:授信|信用)?(?:额度|金额|借款额|贷款额)"
+                    r"|(?:最低|最少|最小)(?:是|要)?(?:多少|多钱)|额度(?:最低|最少|最小)|起借")
 # The repayment method of an instalment plan: "等额本金呢"
 _METHOD = re.compile(r"(?:按|用|选)?(?P<which>等额本金|等额本息)(?:的方式|方式)?(?:还款|还)?")
 
@@ -247,12 +252,15 @@ def without_worded(text: str, values: SlotValues) -> str:
 
 
 def _worded(text: str, slots: dict[str, Any]) -> None:
-    """The slots given in words: the rate basis ("按年化算"), the bound ("按最低利率") and the method ("等额本金")."""
+    """The slots given in words: the rate basis ("按年化算"), the bound ("按最低利率"), the least amount
+    ("最低能借多少") and the method ("等额本金")."""
     if _ANNUAL.search(text):
         slots["basis"] = "annual"
     bound = _BOUND.search(text)
     if bound:
         slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"
+    if _LEAST.search(text):
+        slots["least"] = "amount"
     methods = {m.group("which") for m in _METHOD.finditer(text)}
     if len(methods) == 1:  # "是等额本金还是等额本息" names both: no choice made
         slots["method"] = "equal_principal" if methods == {"等额本金"} else "equal_instalment"

@@ -21,6 +21,7 @@ class SlotValues:
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
     method: str | None = None  # "equal_principal" / "equal_instalment": the repayment method asked ("等额本金")
+    least: str | None = None  # "amount": the least one can borrow is asked ("最低能借多少", "起借金额")
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
@@ -41,7 +42,8 @@ class SlotValues:
         return replace(self, **given)
 
 
-SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis", "method"]
+SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis", "method",
+                   "least"]
 SLOT_NAMES: tuple[SlotName, ...] = get_args(SlotName)
 
 
@@ -64,5 +66,6 @@ SPECS: dict[SlotName, SlotSpec] = {
     "bound": SlotSpec(None),
     "basis": SlotSpec(None),
     "method": SlotSpec(None),
+    "least": SlotSpec(None),
 }
 assert tuple(f.name for f in fields(SlotValues)) == SLOT_NAMES == tuple(SPECS), "one slot list"
