@@ -105,6 +105,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("别人都是借呗为什么我是网商贷", "mybank_switch"),
     ("网商贷跟借呗是什么关系啊", "mybank_switch"),  # 网商贷 named first: the cue 网商贷是什么关系 spans 跟借呗
     ("蚂蚁借呗和网商贷能共存吗", "mybank_switch"),
+    ("能不能让我的借呗变网商贷", "mybank_switch"),  # not how to raise the limit
     ("微粒贷实名过期了还能借吗", "account_issue"),  # an expired real-name check, not borrowing again
     ("借呗的实名认证过期了怎么办", "account_issue"),
     ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it
