@@ -195,6 +195,17 @@ def test_the_least_amount_asked_is_not_answered_with_the_most(engine: Engine) ->
     assert ask(engine, "借呗最多能借多少", "most").text.startswith("• 借呗：最高额度30万元")
 
 
+def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: Engine) -> None:
+    reply = ask(engine, "微粒贷提前还清会影响微粒贷额度吗", "effect1")  # not only "提前还款免收"
+    assert reply.intent == "prepayment" and "limit_lost" in reply.also
+    first = reply.text.splitlines()[0]
+    assert "没有讲微粒贷的额度消失、降低或恢复" in first and "提前还款" in reply.text.split("\n", 2)[2]
+    reply = ask(engine, "微粒贷逾期两天影响大吗", "effect2")  # the penalty, and that 征信 is not covered
+    assert reply.intent == "overdue_penalty" and "credit_record" in reply.also
+    assert "征信和信用记录" in reply.text.splitlines()[0] and "罚息" in reply.text
+    assert ask(engine, "借呗提前还款收手续费吗", "effect3").also == ()  # no effect asked: the fee alone
+
+
 def test_follow_up_comparing_with_another_product_shows_both(engine: Engine) -> None:
     ask(engine, "借呗借1万用30天多少利息")
     reply = ask(engine, "比微粒贷贵吗")  # the conversation's loan against the one named, side by side

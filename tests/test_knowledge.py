@@ -207,6 +207,16 @@ def test_an_example_without_any_word_its_intent_requires_is_refused(intents_copy
     assert any("借呗怎么借钱" in p and "requires" in p for p in raised.value.problems), raised.value.problems
 
 
+def test_an_effect_must_be_a_topic_the_documents_do_not_cover(intents_copy: Path) -> None:
+    """``effects`` names what the reply says it cannot answer: an answerable intent there is refused."""
+    replace_in(intents_copy / "costs.yaml", "effects: [credit_record, limit_lost]", "effects: [rates, no_such]")
+    with pytest.raises(KnowledgeError) as raised:
+        load_intents(intents_copy)
+    problems = raised.value.problems
+    assert any("effects: 'rates' 不是 uncovered 意图" in p for p in problems), problems
+    assert any("未知的意图 'no_such'" in p for p in problems), problems
+
+
 def test_an_unclosed_yaml_construct_names_the_line_where_it_starts(intents_copy: Path) -> None:
     (intents_copy / "bad.yaml").write_text("intents:\n  - id: x\n    title: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeError) as error:

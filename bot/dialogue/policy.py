@@ -67,6 +67,8 @@ MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
 MAX_ASKED = 3  # at most this many questions of one message are answered
+# A question about an effect ("会影响额度吗", "有影响吗"): an intent's ``effects`` name the topic it asks about
+_EFFECT = re.compile(r"影响")
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
                        r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|"
@@ -175,6 +177,14 @@ def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float =
         return Ranking("suggest", top_intent, top, f"suggest: top {top:.1f} between {suggest:g} and the answer "
                        f"bar, or too close to the next {bars}")
     return Ranking("none", None, top, f"decline: top {top:.1f} below {suggest:g} {bars}")
+
+
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _pairs(text: str) -> set[str]:
+    """The text's pairs of adjacent Chinese characters ("额度消失" → 额度, 度消, 消失)."""
+    return {text[i:i + 2] for i in range(len(text) - 1) if _CJK_PAIR.fullmatch(text[i:i + 2])}
 
 
 class Policy:
@@ -417,8 +427,25 @@ class Policy:
         intent = self._needed(intent, slots, e.unstated)
         if spec.calculates and slots.amount is not None and (slots.days or slots.months):
             intent, reason = spec.calculates, reason + f"; an amount and a term: the calculation ({spec.calculates})"
-        asked = self._also(parse, intent) if not same else ()
-        return self._kind(Decision(kind, intent, score, reason, products, slots, asked or (intent,)))
+        asked = (self._also(parse, intent) if not same else ()) or (intent,)
+        effect = self._effect(parse, intent)
+        if effect is not None and effect not in asked:
+            asked, reason = (*asked, effect)[:MAX_ASKED], reason + f"; asks about an effect: {effect} too"
+        return self._kind(Decision(kind, intent, score, reason, products, slots, asked))
+
+    def _effect(self, parse: Parse, intent: str) -> str | None:
+        """The uncovered topic a question about the effect of ``intent`` asks ("借呗提前还款会影响额度吗": the limit,
+        not the fee the prepayment answer gives): the first of its ``effects`` whose keywords or title words the
+        question has, else the first."""
+        effects = self.intents[intent].effects
+        if not effects or not _EFFECT.search(parse.folded):
+            return None
+        pairs = _pairs(parse.folded)
+        for topic in effects:
+            spec = self.intents[topic]
+            if any(k in parse.folded for k in spec.keywords) or _pairs(spec.title) & pairs:
+                return topic
+        return effects[0]
 
     def _kind(self, decision: Decision) -> Decision:
         """The kind of reply the leading question gets: small talk, an uncovered topic, or asking which product."""

@@ -51,6 +51,9 @@ class Intent(Record):
     # Intents whose cue words, in a clause of the same message, are part of this question, not a second one
     # ("提前还款，有违约金吗" asks about the prepayment fee, not the overdue penalty).
     absorbs: tuple[str, ...] = ()
+    # Uncovered topics a question about this one's effect ("提前还款会影响额度吗", "逾期一天有影响吗") also names,
+    # after the answer: the first whose keywords or title words the question has, else the first listed.
+    effects: tuple[str, ...] = ()
     topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer it (their wording is its vocabulary)
     shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
@@ -127,11 +130,16 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
                 continue
             origin[intent.id] = place
             intents.append(intent)
+    kinds = {intent.id: intent.kind for intent in intents}
     for intent in intents:
-        for related in (*intent.related, *intent.absorbs, *([intent.otherwise] if intent.otherwise else []),
+        for related in (*intent.related, *intent.absorbs, *intent.effects,
+                        *([intent.otherwise] if intent.otherwise else []),
                         *([intent.calculates] if intent.calculates else [])):
             if related not in origin:
                 problems.append(f"{origin[intent.id]} ({intent.id}): related/otherwise: 未知的意图 {related!r}")
+        for effect in intent.effects:
+            if effect in kinds and kinds[effect] != "uncovered":
+                problems.append(f"{origin[intent.id]} ({intent.id}): effects: {effect!r} 不是 uncovered 意图")
     if not problems:
         intents = _add_learned(intents, learned, problems)
     if problems:
