@@ -157,6 +157,8 @@ def test_other_product_in_a_comparison_is_named_not_dropped(engine: Engine) -> N
     assert reply.intent == "compare" and first.count("网商贷") == 1
     assert "没有网商贷的信息" in first and "没法拿它和借呗比较" in first
     assert "日利率0.015%–0.06%" in reply.text and "微粒贷" not in reply.text and "WE2000" not in reply.text
+    swapped = engine.reply("rq9c", "网贷商跟借呗比哪个利息低")  # 网商贷 typed with two characters swapped
+    assert "没法拿它和借呗比较" in swapped.text.splitlines()[0] and "WE2000" not in swapped.text
     both = engine.reply("rq9b", "借呗、微粒贷和网商贷哪个利息低")
     assert "没法拿它来比较" in both.text.splitlines()[0] and "微粒贷" in both.text
 
