@@ -110,6 +110,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("借呗的实名认证过期了怎么办", "account_issue"),
     ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it
     ("微粒贷申请的款多久能到", "disbursement"),
+    ("借呗借的钱怎么还没到帐", "disbursement"),  # 帐 for 账: read as 到账
     ("这个号码是微粒贷打来的吗", "customer_service"),  # a call said to come from the lender
     ("说是借呗打电话来让我提额", "customer_service"),  # … not a question about raising the limit
     ("我的借呗本来是一万二现在怎么没有了", "limit_lost"),  # the amount it had, not how to open it

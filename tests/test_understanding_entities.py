@@ -32,6 +32,8 @@ def products(finder: ProductFinder, text: str) -> list[str]:
     ("螞蟻借唄😀😀", "蚂蚁借呗"),
     ("借1.5W！！", "借1.5w"),
     ("  \t ", ""),
+    ("借呗多久到帐", "借呗多久到账"),  # the variant character people type
+    ("免息劵", "免息券"),
 ])
 def test_normalize(text: str, expected: str) -> None:
     assert normalize(text) == expected

@@ -47,9 +47,15 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+# Characters people type for another one of the same sound and meaning: 帐 for 账 (到帐, 帐单, 帐号), 劵 for 券
+# (优惠劵); one character for one, so entity spans stay where they were
+_VARIANTS = str.maketrans({"帐": "账", "劵": "券"})
+
+
 def fold(text: str) -> str:
-    """NFKC, Traditional→Simplified and lower case; punctuation kept (for entity spans)."""
-    return to_simplified(text).lower()
+    """NFKC, Traditional→Simplified, lower case and the usual variant characters (帐 → 账); punctuation kept (for
+    entity spans)."""
+    return to_simplified(text).lower().translate(_VARIANTS)
 
 
 def normalize(text: str) -> str:
