@@ -193,6 +193,8 @@ def test_the_least_amount_asked_is_not_answered_with_the_most(engine: Engine) ->
     assert reply.products == ("weilidai",) and "没有写最低" in reply.text.splitlines()[0]
     assert "5千–5万元" in reply.text and "来源" in reply.text
     assert ask(engine, "借呗最多能借多少", "most").text.startswith("• 借呗：最高额度30万元")
+    both = ask(engine, "借呗最少能借多少，要多少芝麻分", "least2")  # its part is headed as what was asked
+    assert both.text.startswith("〔最低额度〕") and "〔最高额度〕" not in both.text
 
 
 def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: Engine) -> None:

@@ -74,7 +74,7 @@ class Composer(Listings, Eligibility, Calculations):
             else:  # every other renderer the YAML may name has its method (tests/test_architecture.py)
                 render: Callable[[tuple[str, ...], Slots, Draft], None] = getattr(self, self.RENDERERS[spec.answer])
                 render(products, slots, draft)
-            drafts.append((spec.title, draft))
+            drafts.append((draft.title or spec.title, draft))
         every = Draft(facts=[f for _, d in drafts for f in d.facts],
                       explained=set().union(*(d.explained for _, d in drafts)))
         warnings = self._conflicts(every)

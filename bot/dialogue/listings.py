@@ -60,6 +60,7 @@ class Listings(Writer):
     def _min_amount(self, products: tuple[str, ...], draft: Draft) -> None:
         """The least one can borrow ("最低能借多少"): the documents give no minimum, so the answer says so first, then
         the lowest credit range they give (微粒贷's tiers) and, for scale, the maximum."""
+        draft.title = "最低额度"
         for pid in self._per_product(products):
             ranges = [(f.value.min_yuan, f) for f in self.kb.find(pid, "entry_tier") if isinstance(f.value, MoneyRange)]
             draft.add(f"• {self.name(pid)}：资料没有写最低能借多少（起借金额）"

@@ -30,6 +30,7 @@ class Draft:
     brief: list[str] | None = None  # the short body; None: the full body is short already
     label: str = "详细"  # the button that opens the full version
     figure: str | None = None  # what the answer can be drawn as (bot.figures spec)
+    title: str | None = None  # the part's header in a reply to several questions, when not the intent's title
 
     def add(self, line: str, *facts: Fact) -> None:
         self.lines.append(line)
