@@ -45,6 +45,14 @@ def test_penalty_word_in_a_prepayment_question_stays_prepayment(engine: Engine) 
     assert reply.text.startswith("• 借呗：提前还款不收费") and "罚息" not in reply.text
 
 
+def test_a_fee_word_inside_a_prepayment_question_stays_prepayment(engine: Engine) -> None:
+    """One clause: 手续费 is the cue of fees in general, but here it is the prepayment fee the documents give."""
+    reply = engine.reply("rq4b", "微粒贷提前还款的手续费是多少")
+    assert (reply.kind, reply.intent) == ("answer", "prepayment")
+    assert reply.text.startswith("• 微粒贷：提前还款不收费")
+    assert engine.reply("rq4c", "微粒贷借款要交手续费吗").intent == "other_fees"  # no prepayment: fees in general
+
+
 def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) -> None:
     reply = engine.reply("rq5", "蚂蚁借呗，最高能借多少钱，需要多少信用分")
     assert reply.kind == "answer" and reply.products == ("jiebei",)

@@ -35,6 +35,9 @@ FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a f
 FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
 BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
+# The best intent's cue is part of another's question ("提前还款的手续费是多少" asks the prepayment fee, not fees in
+# general): an intent that ``absorbs`` the best one, has a cue word of its own in the message and is this close leads
+ABSORB_LEAD = 10.0
 SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the top
 # Without a product named, a question whose words are largely unknown to every intent ("茅台股票还能买吗", or
 # "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
@@ -243,6 +246,7 @@ class Policy:
         if len(e.products) >= 2 and ranked and any(i == compare and v >= ranked[0][1] - COMPARE_LEAD
                                                    for i, v in ranked[:3]):
             ranked = [(compare, ranked[0][1]), *(r for r in ranked if r[0] != compare)]  # two products: compare
+        ranked = self._absorbed(ranked, parse.folded)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
         # vouches for it as a loan product does
@@ -432,6 +436,19 @@ class Policy:
         if effect is not None and effect not in asked:
             asked, reason = (*asked, effect)[:MAX_ASKED], reason + f"; asks about an effect: {effect} too"
         return self._kind(Decision(kind, intent, score, reason, products, slots, asked))
+
+    def _absorbed(self, ranked: list[tuple[str, float]], folded: str) -> list[tuple[str, float]]:
+        """``ranked`` with an intent that absorbs the best one leading in its place, at its score, when it is within
+        ABSORB_LEAD of it and the message has one of its cue words; the absorbed one is then no rival."""
+        if not ranked:
+            return ranked
+        top, score = ranked[0]
+        for intent, value in ranked[1:3]:
+            spec = self.intents[intent]
+            if (top in spec.absorbs and value >= score - ABSORB_LEAD
+                    and any(k.lower() in folded for k in spec.keywords)):
+                return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
+        return ranked
 
     def _effect(self, parse: Parse, intent: str) -> str | None:
         """The uncovered topic a question about the effect of ``intent`` asks ("借呗提前还款会影响额度吗": the limit,
