@@ -208,6 +208,14 @@ def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: E
     assert ask(engine, "借呗提前还款收手续费吗", "effect3").also == ()  # no effect asked: the fee alone
 
 
+def test_whether_something_affects_the_limit_is_not_answered_with_a_bare_list(engine: Engine) -> None:
+    reply = ask(engine, "有房会影响借呗的额度吗", "factor1")  # the documents list factors, not this one
+    assert reply.intent == "raise_limit" and reply.text.startswith("（资料只列了下面这些")
+    assert "消费场景多样性" in reply.text
+    assert not ask(engine, "什么会影响借呗的额度", "factor2").text.startswith("（资料只列")  # the list is asked
+    assert not ask(engine, "借呗的额度怎么提", "factor3").text.startswith("（资料只列")
+
+
 def test_follow_up_comparing_with_another_product_shows_both(engine: Engine) -> None:
     ask(engine, "借呗借1万用30天多少利息")
     reply = ask(engine, "比微粒贷贵吗")  # the conversation's loan against the one named, side by side

@@ -71,7 +71,7 @@ MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # A question about an effect ("会影响额度吗", "有影响吗"): an intent's ``effects`` name the topic it asks about
-_EFFECT = re.compile(r"影响")
+EFFECT = re.compile(r"影响")
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
                        r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|"
@@ -455,7 +455,7 @@ class Policy:
         not the fee the prepayment answer gives): the first of its ``effects`` whose keywords or title words the
         question has, else the first."""
         effects = self.intents[intent].effects
-        if not effects or not _EFFECT.search(parse.folded):
+        if not effects or not EFFECT.search(parse.folded):
             return None
         pairs = _pairs(parse.folded)
         for topic in effects:

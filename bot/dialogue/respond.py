@@ -2,6 +2,7 @@
 suggestions or the polite decline — and the context the conversation keeps."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..knowledge.base import KnowledgeBase
@@ -10,12 +11,16 @@ from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from .compose import Composer
 from .context import Context
-from .policy import Decision
+from .policy import EFFECT, Decision
 
 OFFICIAL_CHANNELS = "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"
 EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", "借呗借一万五用30天多少利息", "微粒贷最高能借多少",
                      "借呗逾期10天罚息多少", "微粒贷借2万分12期每月还多少", "微信和芝麻信用是什么关系",
                      "借呗和微粒贷有什么区别")
+# Before a listing that answers "X会影响额度吗": the documents list factors, they do not say whether X is one
+# ("什么会影响额度" asks for the list itself)
+FACTORS_ONLY = "（资料只列了下面这些；你问的那一项如果不在其中，资料就没有讲它有没有影响。）"
+_WHICH = re.compile(r"什么|哪些|哪个|哪几|啥")
 # A message that only acknowledges, checks or corrects what was said (policy ``Said``)
 SAID_REPLIES = {
     "ack": "好的。还有其他问题随时问我。",
@@ -92,6 +97,9 @@ class Responder:
         head = self._outside_note(parse, compared=compares, alone=self.kb.product(products[0]).name if alone else None)
         if missing:  # "还款日能延期吗 晚两天罚多少": say what the documents don't cover, then answer the rest
             head += self._not_in_documents(missing, products)
+        elif (spec.answer == "listing" and parse is not None and EFFECT.search(parse.folded)
+              and not _WHICH.search(parse.folded)):
+            head.append(FACTORS_ONLY)  # "会员等级会影响借呗额度吗": the factors the documents give, not a yes or no
         fields = composed.fields()
         if head:
             fields["text"] = "\n".join([*head, composed.text])
