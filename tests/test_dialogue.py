@@ -197,6 +197,16 @@ def test_the_least_amount_asked_is_not_answered_with_the_most(engine: Engine) ->
     assert both.text.startswith("〔最低额度〕") and "〔最高额度〕" not in both.text
 
 
+def test_a_bare_end_of_a_range_follows_the_question_before(engine: Engine) -> None:
+    ask(engine, "借呗最高能借多少", "end1")
+    assert "没有写最低" in ask(engine, "最低呢", "end1").text.splitlines()[0]  # the least amount
+    assert ask(engine, "最多呢", "end1").text.startswith("• 借呗：最高额度30万元")  # … and back to the most
+    ask(engine, "借呗借1万30天利息多少", "end2")
+    assert ask(engine, "最高呢", "end2").text.startswith("借呗借1万元用30天：利息约180元（日利率0.06%）")
+    ask(engine, "微粒贷要芝麻分吗", "end3")
+    assert ask(engine, "最低呢", "end3").intent == "zhima_requirement"  # the same question, not another topic
+
+
 def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: Engine) -> None:
     reply = ask(engine, "微粒贷提前还清会影响微粒贷额度吗", "effect1")  # not only "提前还款免收"
     assert reply.intent == "prepayment" and "limit_lost" in reply.also

@@ -146,9 +146,9 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("借2万分6期按等额本息还", {"amount": Decimal(20000), "months": 6, "method": "equal_instalment"}),
     ("借15000 30天", {"amount": Decimal(15000), "days": 30}),
     ("2025年借的", {}),
-    ("最低能借多少", {"least": "amount"}),  # the least amount is asked, not the most
-    ("起借金额是多少", {"least": "amount"}),
-    ("额度最少是多少", {"least": "amount"}),
+    ("最低能借多少", {"least": True}),  # the least amount is asked, not the most
+    ("起借金额是多少", {"least": True}),
+    ("额度最少是多少", {"least": True}),
     ("最少借几天", {}),  # the shortest term, not the least amount
     ("最少借1000用30天", {"amount": Decimal(1000), "days": 30}),
 ])

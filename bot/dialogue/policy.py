@@ -32,6 +32,10 @@ OFF_TOPIC_ANSWER_SHARE = 0.45
 # … and inside a conversation (where short follow-ups such as "哪个维度权重最高" lean on the context) from this share.
 CONVERSATION_OFF_TOPIC_SHARE = 0.58
 FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a follow-up
+# Only an end of a range ("最低呢", "最多呢"): after a limit question the least or the most amount, after a rate or
+# cost question the lowest or the highest rate
+_BARE_END = re.compile(r"那?(?P<end>最低|最少|最小|最高|最多|最大)的?(?:呢|吗)?")  # not "最多能借多少": a question
+_LOW_ENDS = ("最低", "最少", "最小")
 FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
 BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
@@ -180,6 +184,12 @@ def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float =
         return Ranking("suggest", top_intent, top, f"suggest: top {top:.1f} between {suggest:g} and the answer "
                        f"bar, or too close to the next {bars}")
     return Ranking("none", None, top, f"decline: top {top:.1f} below {suggest:g} {bars}")
+
+
+def _bare_end(parse: Parse) -> str | None:
+    """The end of a range a message names and nothing else ("最低呢" → 最低)."""
+    match = _BARE_END.fullmatch(clean(parse.folded).replace(" ", ""))
+    return match.group("end") if match else None
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -348,12 +358,12 @@ class Policy:
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
         slots = set(self._in_context(parse, context).given())
-        if not (parse.entities.products or slots or self._references(parse, context)):
-            return False
+        if not (parse.entities.products or slots or self._references(parse, context) or _bare_end(parse)):
+            return False  # "最低呢" after a 芝麻分 or rate question asks the same again: its answer has the low end
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         # "不对，我问的是借呗", "不是，是2万", "按最低利率算呢", "等额本金呢": only which product, number or rate
         residue = without_worded(_RESTATING.sub("", parse.residue), parse.entities.values).strip("是")
-        residue = residue if _PARTICLES.sub("", residue) else ""  # "借了2万": the amount only
+        residue = residue if _PARTICLES.sub("", residue) and not _bare_end(parse) else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
         if slots and not slots <= set(self._used(context)):
@@ -367,9 +377,15 @@ class Policy:
 
     def _in_context(self, parse: Parse, context: Context) -> SlotValues:
         """The message's numbers as the question it follows reads them: a bare term after an overdue question is the
-        overdue days ("10天呢"), a bare number after a 芝麻分 question the score ("我只有590", not "借500呢")."""
+        overdue days ("10天呢"), a bare number after a 芝麻分 question the score ("我只有590", not "借500呢"), a bare
+        "最低呢" the least amount after a limit question and the lowest rate after a rate or cost question."""
         values = parse.entities.values
         used = self._used(context)
+        end = _bare_end(parse)
+        if end is not None and "least" in used:
+            return replace(values, least=end in _LOW_ENDS)
+        if end is not None and "bound" in used:
+            return replace(values, bound="low" if end in _LOW_ENDS else "high")
         if values.days is not None and values.overdue_days is None and "days" not in used and "overdue_days" in used:
             return replace(values, days=None, overdue_days=values.days)
         amount = values.amount

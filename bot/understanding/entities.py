@@ -260,7 +260,7 @@ def _worded(text: str, slots: dict[str, Any]) -> None:
     if bound:
         slots["bound"] = "low" if bound.group("which") in ("最低", "下限") else "high"
     if _LEAST.search(text):
-        slots["least"] = "amount"
+        slots["least"] = True
     methods = {m.group("which") for m in _METHOD.finditer(text)}
     if len(methods) == 1:  # "是等额本金还是等额本息" names both: no choice made
         slots["method"] = "equal_principal" if methods == {"等额本金"} else "equal_instalment"

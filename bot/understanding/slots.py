@@ -21,7 +21,7 @@ class SlotValues:
     bound: str | None = None  # "low" / "high": only the lowest or the highest rate of a range
     basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
     method: str | None = None  # "equal_principal" / "equal_instalment": the repayment method asked ("等额本金")
-    least: str | None = None  # "amount": the least one can borrow is asked ("最低能借多少", "起借金额")
+    least: bool | None = None  # True: the least one can borrow is asked ("最低能借多少"); False: the most ("最多呢")
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
