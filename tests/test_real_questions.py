@@ -53,6 +53,14 @@ def test_a_fee_word_inside_a_prepayment_question_stays_prepayment(engine: Engine
     assert engine.reply("rq4c", "微粒贷借款要交手续费吗").intent == "other_fees"  # no prepayment: fees in general
 
 
+def test_instalments_asked_with_a_total_are_the_instalment_plan(engine: Engine) -> None:
+    """"分12期" is instalments, though 分期 is not written together: not one repayment after 360 days."""
+    engine.reply("rq4d", "微粒贷借1万用190天利息多少")
+    reply = engine.reply("rq4d", "请问一下借8200元分12期总共还多少")
+    assert reply.intent == "installment"
+    assert reply.text.startswith("微粒贷借8200元分12期（等额本息）") and "用360天" not in reply.text
+
+
 def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) -> None:
     reply = engine.reply("rq5", "蚂蚁借呗，最高能借多少钱，需要多少信用分")
     assert reply.kind == "answer" and reply.products == ("jiebei",)

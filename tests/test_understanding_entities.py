@@ -70,10 +70,17 @@ def test_products_from_aliases_and_typos(finder: ProductFinder, text: str, expec
     ("1万5", "15000"), ("借15000用30天", "15000"), ("２万", "20000"),
     ("借5000分6期", "5000"), ("借3000分期每月还多少", "3000"), ("WE2000借2000分3期", "2000"), ("借1亿", "100000000"),
     ("借2亿5", "250000000"),
+    ("借2万8500", "28500"), ("借3万500用60天", "30500"), ("3千500", "3500"), ("借1万2000分12期", "12000"),
+    ("借8500分6期", "8500"), ("借23700分3个月", "23700"), ("借1500分期", "1500"),  # 500分 / 700分 is no 芝麻分 here
 ])
 def test_amounts(text: str, amount: str) -> None:
     slots = extract_numbers(fold(text))[0].given()
-    assert slots["amount"] == Decimal(amount)
+    assert slots["amount"] == Decimal(amount) and "score" not in slots
+
+
+@pytest.mark.parametrize("text", ["我有700分", "650分能借吗", "芝麻分680分借5000分6期"])
+def test_a_score_of_its_own_is_still_read(text: str) -> None:
+    assert extract_numbers(fold(text))[0].score in (700, 650, 680)
 
 
 @pytest.mark.parametrize(("text", "slot", "value"), [

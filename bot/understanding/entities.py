@@ -106,10 +106,11 @@ _HALF = re.compile(r"半个月|半月|半年")
 _AMOUNT_STOP = rf"天|日|个月|月|期|年|周|星期|礼拜|季度|分(?!期|\s*{_NUM}\s*(?:期|个月|次|笔))|%|次|笔|倍|号|小时|秒"
 _AMOUNT = re.compile(
     rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:{_AMOUNT_STOP}))"
-    rf"(?:\s*(?P<suf>万|w|千|k|亿)(?P<tail>\d(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
+    rf"(?:\s*(?P<suf>万|w|千|k|亿)(?P<tail>\d{{1,4}}(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
     rf"\s*(?P<unit>元|块钱|块|rmb)?"
 )
 _TAIL_UNIT = {"亿": 10_000_000, "万": 1000, "w": 1000, "千": 100, "k": 100}  # the 5 of 1万5, 3千5, 1亿5
+_TAIL_BELOW = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000}  # the 8500 of 2万8500, the 500 of 3千500
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
 _OVERDUE = re.compile(rf"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 # A cost asked by the annual rate: "按年化算", "用年利率算"
@@ -121,7 +122,10 @@ _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 # "借了两个月就提前还清": the day of an early repayment, given as the time used
 _USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
                    rf"(?:提前|还清|全部还|一次性还|结清)")
-_SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})|(?P<num2>\d{3})\s*分")
+# a 芝麻分: after its name, or three digits of their own before 分 — not the end of an amount ("借8500分6期": 500 is
+# no score) nor a number of instalments after it ("借900分3期")
+_SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})"
+                    rf"|(?<![\d.])(?P<num2>\d{{3}})\s*分(?!\s*(?:{_NUM})?\s*期)")
 # One rate bound: "按最低日利率算", "按最高利率"
 _BOUND = re.compile(r"(?:按|用|以)?(?P<which>最低|最高|下限|上限)(?:的)?(?:日)?(?:利率|利息|费率)")
 # The least amount asked for: "最低能借多少", "最少可以贷多少", "最低额度", "额度最少", "起借金额" (not "最少借几天")
@@ -274,9 +278,13 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
         if not free(*m.span()):
             continue
         value = arabic_with_suffix(m.group("num"), m.group("suf"))
-        if m.group("tail") and m.group("suf"):  # 1万5 → 15000, 3千5 → 3500
-            value += Decimal(m.group("tail")[0]) * _TAIL_UNIT[m.group("suf")]
-        elif m.group("tail"):
+        tail, suf = m.group("tail"), m.group("suf")
+        digits = tail.rstrip("千") if tail else ""
+        if tail and suf and len(digits) == 1:  # 1万5 → 15000, 3千5 → 3500
+            value += Decimal(digits) * _TAIL_UNIT[suf]
+        elif tail and suf and len(digits) >= 2 and suf in _TAIL_BELOW and int(digits) < _TAIL_BELOW[suf]:
+            value += Decimal(digits)  # 2万8500 → 28500, 3万500 → 30500, 3千500 → 3500
+        elif tail:
             continue
         explicit = m.group("cur") or m.group("suf") or m.group("unit")
         if explicit or value >= 100:

@@ -28,6 +28,7 @@ _POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|请问|麻烦问一下
 MIN_AFTER_POLITE = 3
 # Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing.
 _LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
 # Words that carry no intent: what is left of "那借呗呢" or "如果借2万呢" once entities are masked.
@@ -159,6 +160,8 @@ class Understanding:
         cues = folded
         if entities.product_spans:
             cues += "|" + _without_names(folded, entities, joined=True)
+        if entities.values.months is not None and (unnumbered := _DIGITS.sub("", folded)) != folded:
+            cues += "|" + unnumbered  # "借7600元分12期" has the cue 分期
         candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
