@@ -72,10 +72,23 @@ def test_products_from_aliases_and_typos(finder: ProductFinder, text: str, expec
     ("借2亿5", "250000000"),
     ("借2万8500", "28500"), ("借3万500用60天", "30500"), ("3千500", "3500"), ("借1万2000分12期", "12000"),
     ("借8500分6期", "8500"), ("借23700分3个月", "23700"), ("借1500分期", "1500"),  # 500分 / 700分 is no 芝麻分 here
+    ("借3万五", "35000"), ("借1万二分12期", "12000"), ("借3万五千", "35000"), ("借3百块", "300"),
+    ("借5万一般利息多少", "50000"),  # 一般 is a word, not the 1 of 5万1
 ])
 def test_amounts(text: str, amount: str) -> None:
     slots = extract_numbers(fold(text))[0].given()
     assert slots["amount"] == Decimal(amount) and "score" not in slots
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("借一点五万用30天", "15000"), ("借零点五万", "5000"), ("借5,000元", "5000"), ("借12,500用两个月", "12500"),
+])
+def test_decimals_in_words_and_separated_thousands(engine: Engine, text: str, amount: str) -> None:
+    assert engine.understanding.parse(text).entities.values.amount == Decimal(amount)
+
+
+def test_a_run_of_words_with_dian_is_no_decimal(engine: Engine) -> None:
+    assert engine.understanding.parse("借呗可以一点一点还吗").entities.values.amount is None
 
 
 @pytest.mark.parametrize("text", ["我有700分", "650分能借吗", "芝麻分680分借5000分6期"])

@@ -48,6 +48,25 @@ def _has_zero_before_last(span: str) -> bool:
     return len(span) >= 2 and span[-2] in "零〇"
 
 
+# "一点五万": a Chinese decimal (an integer part, 点, single digits) before a unit ("一点一点还" is no number);
+# "5,000": a thousands separator
+_CN_DECIMAL = re.compile(r"(?P<whole>[零〇一二两三四五六七八九十]+)点(?P<part>[零〇一二三四五六七八九]+)"
+                         r"(?=[万千亿元块])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def written_numbers(text: str) -> str:
+    """``text`` with numbers written in words or with separators as plain decimals, for the number finders:
+    一点五万 → 1.5万, 5,000 → 5000 (only these spans change)."""
+    text = _THOUSANDS.sub("", text)
+    return _CN_DECIMAL.sub(_as_decimal, text)
+
+
+def _as_decimal(match: re.Match[str]) -> str:
+    """一点五 → 1.5."""
+    return f"{cn_to_decimal(match.group('whole'))}." + "".join(str(CN_DIGITS[d]) for d in match.group("part"))
+
+
 def arabic_with_suffix(number: str, suffix: str | None) -> Decimal:
     """``1.5``, ``w`` → 15000."""
     value = Decimal(number)

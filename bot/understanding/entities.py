@@ -103,10 +103,14 @@ _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _HALF = re.compile(r"半个月|半月|半年")
 # what after a number makes it no amount; 分 is points (650分) unless instalments follow: "借5000分6期", "5000分期"
+# a Chinese digit after 万/千 of an Arabic amount ("3万五", "1万二"), only where no word goes on ("5万一般" is 5万)
+_TAIL_CN = "一二两三四五六七八九"
+_CN_TAIL = rf"[{_TAIL_CN}](?=$|[^\u4e00-\u9fff]|[千块元钱的用借分还呢吗啊呀吧])"
 _AMOUNT_STOP = rf"天|日|个月|月|期|年|周|星期|礼拜|季度|分(?!期|\s*{_NUM}\s*(?:期|个月|次|笔))|%|次|笔|倍|号|小时|秒"
 _AMOUNT = re.compile(
     rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:{_AMOUNT_STOP}))"
-    rf"(?:\s*(?P<suf>万|w|千|k|亿)(?P<tail>\d{{1,4}}(?![\d.])(?:(?<=[万w]\d)千)?(?!\s*(?:{_AMOUNT_STOP})))?)?"
+    rf"(?:\s*(?P<suf>万|w|千|k|亿|百(?!分))(?P<tail>(?:\d{{1,4}}(?![\d.])|{_CN_TAIL})(?:(?<=[万w][\d{_TAIL_CN}])千)?"
+    rf"(?!\s*(?:{_AMOUNT_STOP})))?)?"
     rf"\s*(?P<unit>元|块钱|块|rmb)?"
 )
 _TAIL_UNIT = {"亿": 10_000_000, "万": 1000, "w": 1000, "千": 100, "k": 100}  # the 5 of 1万5, 3千5, 1亿5
@@ -280,8 +284,8 @@ def _find_amount(text: str, spans: list[tuple[int, int]]) -> tuple[Decimal, tupl
         value = arabic_with_suffix(m.group("num"), m.group("suf"))
         tail, suf = m.group("tail"), m.group("suf")
         digits = tail.rstrip("千") if tail else ""
-        if tail and suf and len(digits) == 1:  # 1万5 → 15000, 3千5 → 3500
-            value += Decimal(digits) * _TAIL_UNIT[suf]
+        if tail and suf and len(digits) == 1 and suf in _TAIL_UNIT:  # 1万5 → 15000, 3千5 → 3500, 3万五 → 35000
+            value += Decimal(CN_DIGITS.get(digits, digits)) * _TAIL_UNIT[suf]
         elif tail and suf and len(digits) >= 2 and suf in _TAIL_BELOW and int(digits) < _TAIL_BELOW[suf]:
             value += Decimal(digits)  # 2万8500 → 28500, 3万500 → 30500, 3千500 → 3500
         elif tail:

@@ -8,6 +8,7 @@ from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
 from ..memo import Memo
 from ..text.normalize import clean, fold, normalize
+from ..text.numbers import written_numbers
 from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
 from .intents import PLACEHOLDERS, Intent
 from .matcher import Candidate, Form, IntentMatcher
@@ -148,6 +149,7 @@ class Understanding:
         if self.pinyin.looks_like(folded) and clean(folded).replace(" ", "") not in self._names:
             folded = self.pinyin.read(folded)  # "jiebei lixi" → "借呗利息" (a product name such as WE2000 stays)
         folded = _MASKED_NUMBER.sub("几", folded)  # "借***元" → "借几元": a number the user did not give
+        folded = written_numbers(folded)  # "借一点五万" → "借1.5万", "借5,000元" → "借5000元"
         folded = _LOOSE_SPACE.sub("", _unspaced(folded))  # "借 呗 借 三 万" → "借呗借三万"
         polite = _POLITE.sub("", folded)
         if len(clean(polite)) >= MIN_AFTER_POLITE:
