@@ -165,6 +165,9 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("等额本金呢", {"method": "equal_principal"}),
     ("借2万分6期按等额本息还", {"amount": Decimal(20000), "months": 6, "method": "equal_instalment"}),
     ("借15000 30天", {"amount": Decimal(15000), "days": 30}),
+    ("借1万用一个半月", {"amount": Decimal(10000), "days": 45}),  # not the half month alone
+    ("借2万两个半月", {"amount": Decimal(20000), "days": 75}),
+    ("借2万一年半", {"amount": Decimal(20000), "months": 18}),  # not one year
     ("2025年借的", {}),
     ("最低能借多少", {"least": True}),  # the least amount is asked, not the most
     ("起借金额是多少", {"least": True}),

@@ -102,6 +102,8 @@ _UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
 _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _HALF = re.compile(r"半个月|半月|半年")
+# 一个半月 = 45天, 一年半 = 18个月 (the number alone: "2万一年半" is 2万 and 一年半)
+_AND_A_HALF = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十]+)\s*(?:(?P<month>个半月)|(?P<year>年半))")
 # what after a number makes it no amount; 分 is points (650分) unless instalments follow: "借5000分6期", "5000分期"
 # a Chinese digit after 万/千 of an Arabic amount ("3万五", "1万二"), only where no word goes on ("5万一般" is 5万)
 _TAIL_CN = "一二两三四五六七八九"
@@ -222,6 +224,13 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
             claim(*m.span(), "score", int(raw))
     for m in _OVERDUE_HALF.finditer(text):  # "逾期半个月"
         claim(*m.span(), "overdue_days", 180 if m.group("half") == "半年" else 15)
+    for m in _AND_A_HALF.finditer(text):
+        whole = to_number(m.group("num"))
+        if whole is not None and whole == whole.to_integral() and 0 < whole <= 10:
+            if m.group("month"):
+                claim(*m.span(), "days", int(whole) * DAYS_PER_MONTH + DAYS_PER_MONTH // 2)
+            else:
+                claim(*m.span(), "months", int(whole) * 12 + 6)
     for m in _HALF.finditer(text):
         claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
     for m in _TERM.finditer(text):
