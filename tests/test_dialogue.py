@@ -303,6 +303,8 @@ def test_a_correction_of_the_product_or_the_amount_is_a_follow_up(engine: Engine
     assert (reply.intent, reply.products) == ("zhima_requirement", ("jiebei",)) and "微粒贷" not in reply.text
     both = ask(engine, "是不是微粒贷和借呗都要芝麻分", "asked")  # 是不是 asks; it negates nothing
     assert both.products == ("weilidai", "jiebei")
+    first = ask(engine, "不是微粒贷，我说的是借呗", "fresh")  # the same words with nothing before: 借呗 itself
+    assert (first.intent, first.products) == ("product_overview", ("jiebei",))
 
 
 def test_off_topic_question_mid_conversation_is_declined(engine: Engine) -> None:

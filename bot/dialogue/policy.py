@@ -192,6 +192,11 @@ def _bare_end(parse: Parse) -> str | None:
     return match.group("end") if match else None
 
 
+def _unrestated(text: str) -> str:
+    """``text`` without the words that only say again what is meant ("不是…，是…", "我问的是")."""
+    return _RESTATING.sub("", text).strip("是")
+
+
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
@@ -293,9 +298,10 @@ class Policy:
                           follow_up=True)
         if not _own_wording(parse.residue) and not e.products and not context.intent and not wants:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
-        if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(parse.residue)
-                and _PARTICLES_ONLY.fullmatch(clean(parse.without_names).replace(" ", ""))):  # the residue first
-            return Chosen(self.overview, BARE_SCORE, "a bare product name")  # "微粒贷", "那借呗呢" with nothing before
+        if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(_unrestated(parse.residue))
+                and _PARTICLES_ONLY.fullmatch(_unrestated(clean(parse.without_names).replace(" ", "")))):
+            # "微粒贷", "那借呗呢", "不是微粒贷，是借呗" with nothing before
+            return Chosen(self.overview, BARE_SCORE, "a bare product name")
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
