@@ -197,6 +197,13 @@ def test_the_least_amount_asked_is_not_answered_with_the_most(engine: Engine) ->
     assert both.text.startswith("〔最低额度〕") and "〔最高额度〕" not in both.text
 
 
+def test_an_example_amount_is_one_the_product_lends(engine: Engine) -> None:
+    reply = ask(engine, "WE2000分6期每月还多少", "we1")  # WE2000 lends at most 2000元: not a refused 1万 example
+    assert reply.text.startswith("没有说金额，下面按2000元举例。\nWE2000借2000元分6期") and "超过" not in reply.text
+    assert "（WE2000 15.4%）" in reply.text  # the stated rate apart from the name
+    assert ask(engine, "借呗分6期每月还多少", "we2").text.startswith("没有说金额，下面按1万元举例。")
+
+
 def test_a_bare_end_of_a_range_follows_the_question_before(engine: Engine) -> None:
     ask(engine, "借呗最高能借多少", "end1")
     assert "没有写最低" in ask(engine, "最低呢", "end1").text.splitlines()[0]  # the least amount

@@ -10,19 +10,19 @@ from ..knowledge.models import Fact, Multiplier
 from ..text import display
 from ..text.display import approx, money, num, pct, wan
 from .slots import Slots
-from .writer import CALCULATION, EXAMPLE_AMOUNT, EXAMPLE_MONTHS, Draft, Writer
+from .writer import CALCULATION, EXAMPLE_MONTHS, Draft, Writer
 
 
 class Calculations(Writer):
     """Renderers ``interest``, ``instalments``, ``overdue`` and ``prepayment``."""
 
     def _interest(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
-        amount = slots.amount or EXAMPLE_AMOUNT
+        amount = self._amount(slots, products)
         days, how = self._days(slots)
         assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
         if how:
             assumed.append(how)
-        self._example_note(slots, draft)
+        self._example_note(slots, draft, amount)
         draft.add(f"借{money(amount)}、用{days}天的利息（利息 = 本金 × 日利率 × 天数）：")
         drawn = []
         for pid in self._per_product(products):
@@ -84,13 +84,13 @@ class Calculations(Writer):
         return True
 
     def _installment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
-        amount = slots.amount or EXAMPLE_AMOUNT
+        amount = self._amount(slots, products)
         months = slots.months or (slots.days // DAYS_PER_MONTH if slots.days and slots.days >= DAYS_PER_MONTH else None)
         months = months or EXAMPLE_MONTHS
         assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
         if not (slots.months or slots.days):
             assumed.append(f"没有说期数，按{EXAMPLE_MONTHS}期举例")
-        self._example_note(slots, draft, "" if slots.months or slots.days else f"、{EXAMPLE_MONTHS}期")
+        self._example_note(slots, draft, amount, "" if slots.months or slots.days else f"、{EXAMPLE_MONTHS}期")
         draft.add(f"借{money(amount)}、分{months}期，两种常见还款方式：")
         plans: list[figures.PlanSpec] = []
         aprs: list[Decimal] = []
@@ -136,7 +136,7 @@ class Calculations(Writer):
         if aprs:
             irr = "–".join(dict.fromkeys(display.percent(a) for a in sorted(aprs)))
             draft.short(f"年化约{irr}（IRR法）；月利率按日利率×{DAYS_PER_MONTH}折算。")
-            stated = [f"{self.name(p)}{format_value(f).removeprefix('年化')}" for p in self._per_product(products)
+            stated = [f"{self.name(p)} {format_value(f).removeprefix('年化')}" for p in self._per_product(products)
                       for f in self.kb.find(p, "annual_rate")[:1]]
             if stated:  # why 5.40 %–21.60 % here and 5.47 %–21.9 % in the documents
                 line = (f"资料写的年化（{'；'.join(stated)}）是日利率直接乘一年的天数；这里按每月{DAYS_PER_MONTH}天"
@@ -153,9 +153,9 @@ class Calculations(Writer):
     def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         days = slots.overdue_days  # "逾期5000元10天" reads the 10 days as overdue days; a loan term is not
         compute = days is not None
-        amount = slots.amount or EXAMPLE_AMOUNT
+        amount = self._amount(slots, products)
         if compute:
-            self._example_note(slots, draft)
+            self._example_note(slots, draft, amount)
             draft.add(f"逾期{money(amount)}、{days}天的罚息（罚息 = 逾期金额 × 日利率 × 罚息倍数 × 逾期天数）：")
         for pid in self._per_product(products):
             rule = self.kb.find(pid, "overdue_penalty")

@@ -103,11 +103,21 @@ class Writer:
             bounds = bounds[:1] if slots.bound == "low" else bounds[-1:]
         return bounds, facts
 
+    def _amount(self, slots: Slots, products: tuple[str, ...]) -> Decimal:
+        """The amount a calculation uses: the user's, else EXAMPLE_AMOUNT — or, when every product asked lends
+        less than that (WE2000: 2000元), the largest of their maximums, so the example is one they would lend."""
+        if slots.amount is not None:
+            return slots.amount
+        tops = [self.kb.maximum(pid)[0] for pid in self._per_product(products)]
+        if tops and all(top is not None and top < EXAMPLE_AMOUNT for top in tops):
+            return max(top for top in tops if top is not None)
+        return EXAMPLE_AMOUNT
+
     @staticmethod
-    def _example_note(slots: Slots, draft: Draft, also: str = "") -> None:
+    def _example_note(slots: Slots, draft: Draft, amount: Decimal, also: str = "") -> None:
         """The first line says when the figures below rest on an example amount (or term), not the user's."""
         if slots.amount is None:
-            draft.lead(f"没有说金额，下面按{num(EXAMPLE_AMOUNT)}元{also}举例。")
+            draft.lead(f"没有说金额，下面按{num(amount)}元{also}举例。")
         elif also:
             draft.lead(f"没有说期数，下面按{also.lstrip('、')}举例。")
 
