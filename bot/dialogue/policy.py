@@ -36,6 +36,7 @@ FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a f
 # cost question the lowest or the highest rate
 _BARE_END = re.compile(r"那?(?P<end>最低|最少|最小|最高|最多|最大)的?(?:呢|吗)?")  # not "最多能借多少": a question
 _LOW_ENDS = ("最低", "最少", "最小")
+MAX_BARE_END = 12  # "那最低的呢？？" with room for spaces and punctuation
 FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
 BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
@@ -188,13 +189,15 @@ def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float =
 
 def _bare_end(parse: Parse) -> str | None:
     """The end of a range a message names and nothing else ("最低呢" → 最低)."""
+    if len(parse.folded) > MAX_BARE_END:  # a longer message says more (and the check below costs a few µs)
+        return None
     match = _BARE_END.fullmatch(clean(parse.folded).replace(" ", ""))
     return match.group("end") if match else None
 
 
 def _unrestated(text: str) -> str:
     """``text`` without the words that only say again what is meant ("不是…，是…", "我问的是")."""
-    return _RESTATING.sub("", text).strip("是")
+    return _RESTATING.sub("", text).strip("是") if len(text) <= MAX_BARE_END else text
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")

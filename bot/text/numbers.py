@@ -58,8 +58,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 def written_numbers(text: str) -> str:
     """``text`` with numbers written in words or with separators as plain decimals, for the number finders:
     一点五万 → 1.5万, 5,000 → 5000 (only these spans change)."""
-    text = _THOUSANDS.sub("", text)
-    return _CN_DECIMAL.sub(_as_decimal, text)
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    return _CN_DECIMAL.sub(_as_decimal, text) if "点" in text else text
 
 
 def _as_decimal(match: re.Match[str]) -> str:

@@ -25,7 +25,8 @@ class SlotValues:
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
-        return {n: value for n in SLOT_NAMES if (value := getattr(self, n)) is not None}
+        values = self.__dict__  # a frozen dataclass keeps its fields there: no getattr per name
+        return {n: values[n] for n in SLOT_NAMES if values[n] is not None}
 
     def numbers(self) -> SlotValues:
         """Just the slots (a subclass's extras dropped): what a conversation remembers."""
