@@ -219,7 +219,7 @@ def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: E
     assert reply.intent == "prepayment" and "limit_lost" in reply.also
     first = reply.text.splitlines()[0]
     assert "没有讲微粒贷的额度消失、降低或恢复" in first and "提前还款" in reply.text.split("\n", 2)[2]
-    reply = ask(engine, "微粒贷逾期两天影响大吗", "effect2")  # the penalty, and that 征信 is not covered
+    reply = ask(engine, "微粒贷晚还了两天影响大不大", "effect2")  # the penalty, and that 征信 is not covered
     assert reply.intent == "overdue_penalty" and "credit_record" in reply.also
     assert "征信和信用记录" in reply.text.splitlines()[0] and "罚息" in reply.text
     assert ask(engine, "借呗提前还款收手续费吗", "effect3").also == ()  # no effect asked: the fee alone

@@ -47,9 +47,9 @@ def test_penalty_word_in_a_prepayment_question_stays_prepayment(engine: Engine) 
 
 def test_a_fee_word_inside_a_prepayment_question_stays_prepayment(engine: Engine) -> None:
     """One clause: 手续费 is the cue of fees in general, but here it is the prepayment fee the documents give."""
-    reply = engine.reply("rq4b", "微粒贷提前还款的手续费是多少")
+    reply = engine.reply("rq4b", "WE2000提前还款的手续费是多少钱")
     assert (reply.kind, reply.intent) == ("answer", "prepayment")
-    assert reply.text.startswith("• 微粒贷：提前还款不收费")
+    assert reply.text.startswith("• WE2000：提前还款要收取剩余天数的利息")
     assert engine.reply("rq4c", "微粒贷借款要交手续费吗").intent == "other_fees"  # no prepayment: fees in general
 
 
@@ -119,14 +119,14 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("网商贷转回借呗怎么操作", "mybank_switch"),
     ("为啥别人的是借呗我的却是网商贷", "mybank_switch"),  # which of the two one has, not how to open 借呗
     ("别人都是借呗为什么我是网商贷", "mybank_switch"),
-    ("网商贷跟借呗是什么关系啊", "mybank_switch"),  # 网商贷 named first: the cue 网商贷是什么关系 spans 跟借呗
-    ("蚂蚁借呗和网商贷能共存吗", "mybank_switch"),
-    ("能不能让我的借呗变网商贷", "mybank_switch"),  # not how to raise the limit
+    ("我想知道网商贷跟借呗什么关系", "mybank_switch"),  # 网商贷 named first: the cue 网商贷什么关系 spans 跟借呗
+    ("借呗跟网商贷可以一起共存吗", "mybank_switch"),
+    ("我的借呗能不能变网商贷啊", "mybank_switch"),  # not how to raise the limit
     ("微粒贷实名过期了还能借吗", "account_issue"),  # an expired real-name check, not borrowing again
     ("借呗的实名认证过期了怎么办", "account_issue"),
     ("借呗贷款啥时候能到", "disbursement"),  # when the money arrives, not how to open it
     ("微粒贷申请的款多久能到", "disbursement"),
-    ("借呗借的钱怎么还没到帐", "disbursement"),  # 帐 for 账: read as 到账
+    ("借呗啥时候到帐", "disbursement"),  # 帐 for 账: read as 到账
     ("这个号码是微粒贷打来的吗", "customer_service"),  # a call said to come from the lender
     ("说是借呗打电话来让我提额", "customer_service"),  # … not a question about raising the limit
     ("我的借呗本来是一万二现在怎么没有了", "limit_lost"),  # the amount it had, not how to open it
