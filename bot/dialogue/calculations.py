@@ -116,7 +116,8 @@ class Calculations(Writer):
                           f"逐月递减到{money(principal.last_payment)}，总利息{money(principal.total_interest)}")
                 draft.add(f"  年化利率（IRR×12，按人民银行公告〔2021〕第3号的方法）：{display.percent(apr)}")
             rates = "–".join(pct(r) for r in bounds)
-            if slots.method == "equal_principal":  # "等额本金呢": the method asked leads
+            method: calc.Method = "equal_principal" if slots.method == "equal_principal" else "equal_instalment"
+            if method == "equal_principal":  # "等额本金呢": the method asked leads
                 first = approx([p.first_payment for p in principals])
                 last = approx([p.last_payment for p in principals])
                 interest = approx([p.total_interest for p in principals])
@@ -127,7 +128,6 @@ class Calculations(Writer):
                 interest = approx([e.total_interest for e in evens])
                 draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
                            f"总利息约{interest}元（日利率{rates}）")
-            method: calc.Method = "equal_principal" if slots.method == "equal_principal" else "equal_instalment"
             plans.append(figures.PlanSpec(pid, amount, months, method, bounds[-1]))
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")

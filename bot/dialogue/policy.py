@@ -11,6 +11,7 @@ from typing import Literal
 from ..text.normalize import clean, has_meaning, normalize
 from ..understanding.entities import without_worded
 from ..understanding.intents import Intent, written_by
+from ..understanding.matcher import bigrams
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
@@ -36,7 +37,9 @@ FOLLOW_UP_RESIDUE = 2  # a message whose residue is at most this long may be a f
 # cost question the lowest or the highest rate
 _BARE_END = re.compile(r"那?(?P<end>最低|最少|最小|最高|最多|最大)的?(?:呢|吗)?")  # not "最多能借多少": a question
 _LOW_ENDS = ("最低", "最少", "最小")
-MAX_BARE_END = 12  # "那最低的呢？？" with room for spaces and punctuation
+# a message that only names an end of a range or says again which product is meant is no longer than this
+# ("那最低的呢？？", "不是微粒贷，是借呗"), with room for spaces and punctuation
+MAX_BARE_CHARS = 12
 FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
 BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
@@ -189,7 +192,7 @@ def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float =
 
 def _bare_end(parse: Parse) -> str | None:
     """The end of a range a message names and nothing else ("最低呢" → 最低)."""
-    if len(parse.folded) > MAX_BARE_END:  # a longer message says more (and the check below costs a few µs)
+    if len(parse.folded) > MAX_BARE_CHARS:  # a longer message says more (and the check below costs a few µs)
         return None
     match = _BARE_END.fullmatch(clean(parse.folded).replace(" ", ""))
     return match.group("end") if match else None
@@ -197,15 +200,12 @@ def _bare_end(parse: Parse) -> str | None:
 
 def _unrestated(text: str) -> str:
     """``text`` without the words that only say again what is meant ("不是…，是…", "我问的是")."""
-    return _RESTATING.sub("", text).strip("是") if len(text) <= MAX_BARE_END else text
+    return _RESTATING.sub("", text).strip("是") if len(text) <= MAX_BARE_CHARS else text
 
 
-_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
-def _pairs(text: str) -> set[str]:
-    """The text's pairs of adjacent Chinese characters ("额度消失" → 额度, 度消, 消失)."""
-    return {text[i:i + 2] for i in range(len(text) - 1) if _CJK_PAIR.fullmatch(text[i:i + 2])}
+def _cued(spec: Intent, folded: str) -> bool:
+    """Whether one of the intent's cue words (``keywords``) is in the folded text."""
+    return any(k.lower() in folded for k in spec.keywords)
 
 
 class Policy:
@@ -367,12 +367,13 @@ class Policy:
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
         slots = set(self._in_context(parse, context).given())
-        if not (parse.entities.products or slots or self._references(parse, context) or _bare_end(parse)):
+        end = _bare_end(parse)
+        if not (parse.entities.products or slots or self._references(parse, context) or end):
             return False  # "最低呢" after a 芝麻分 or rate question asks the same again: its answer has the low end
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         # "不对，我问的是借呗", "不是，是2万", "按最低利率算呢", "等额本金呢": only which product, number or rate
         residue = without_worded(_RESTATING.sub("", parse.residue), parse.entities.values).strip("是")
-        residue = residue if _PARTICLES.sub("", residue) and not _bare_end(parse) else ""  # "借了2万": the amount only
+        residue = residue if _PARTICLES.sub("", residue) and not end else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
         if slots and not slots <= set(self._used(context)):
@@ -471,7 +472,7 @@ class Policy:
         for intent, value in ranked[1:3]:
             spec = self.intents[intent]
             if (top in spec.absorbs and value >= score - ABSORB_LEAD
-                    and any(k.lower() in folded for k in spec.keywords)):
+                    and _cued(spec, folded)):
                 return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
         return ranked
 
@@ -482,10 +483,10 @@ class Policy:
         effects = self.intents[intent].effects
         if not effects or not EFFECT.search(parse.folded):
             return None
-        pairs = _pairs(parse.folded)
+        pairs = bigrams(parse.folded)
         for topic in effects:
             spec = self.intents[topic]
-            if any(k in parse.folded for k in spec.keywords) or _pairs(spec.title) & pairs:
+            if _cued(spec, parse.folded) or {p for p in bigrams(spec.title) if p.isalpha()} & pairs:
                 return topic
         return effects[0]
 
