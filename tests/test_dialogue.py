@@ -214,6 +214,20 @@ def test_a_bare_end_of_a_range_follows_the_question_before(engine: Engine) -> No
     assert ask(engine, "最低呢", "end3").intent == "zhima_requirement"  # the same question, not another topic
 
 
+def test_how_a_product_is_gets_its_overview_or_the_same_question_again(engine: Engine) -> None:
+    reply = ask(engine, "微粒贷咋样", "how1")  # not a topic that only ends in 怎么样 (risk figures, satisfaction)
+    assert (reply.kind, reply.intent) == ("answer", "product_overview")
+    assert reply.text.startswith("【微粒贷】")
+    ask(engine, "WE2000日利率多少", "how2")
+    reply = ask(engine, "那借呗如何", "how2")  # the rate of the product now named
+    assert (reply.intent, reply.products) == ("rates", ("jiebei",)) and reply.text.startswith("• 借呗：日利率")
+    ask(engine, "借呗要芝麻分吗", "how3")
+    assert ask(engine, "借呗到底好不好", "how3").intent == "product_overview"  # the same product: not a repeat
+    reply = ask(engine, "怎么样  微粒贷额度怎么提高", "how4")  # a filler clause asks nothing of its own
+    assert reply.intent == "raise_limit" and reply.also == ()
+    assert ask(engine, "怎么样", "how5").kind != "answer"
+
+
 def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: Engine) -> None:
     reply = ask(engine, "微粒贷提前还清会影响微粒贷额度吗", "effect1")  # not only "提前还款免收"
     assert reply.intent == "prepayment" and "limit_lost" in reply.also

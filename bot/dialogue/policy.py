@@ -40,6 +40,10 @@ _LOW_ENDS = ("最低", "最少", "最小")
 # a message that only names an end of a range or says again which product is meant is no longer than this
 # ("那最低的呢？？", "不是微粒贷，是借呗"), with room for spaces and punctuation
 MAX_BARE_CHARS = 12
+# how a product is, asked with nothing else ("借呗怎么样", "那微粒贷如何"): as a first question its overview, after one
+# the same question again for that product (如何 reads as 怎么 in the residue)
+_HOW_IS = re.compile(r"(?:到底|究竟|总体|整体)?(?:怎么样|咋样|怎样|如何|怎么|好不好|好吗|行不行|行吗)"
+                     r"[呀啊哦吧呢哈嘛啦吗么]*")
 FOLLOW_UP_SCORE = 90.0  # the score of a follow-up ("那借呗呢"): it keeps a question that was answered
 BARE_SCORE = 70.0  # two product names and nothing else (compare), or one (its overview)
 COMPARE_LEAD = 10.0  # two products named: a comparison within this many points of the top is what is asked
@@ -82,7 +86,7 @@ MAX_ASKED = 3  # at most this many questions of one message are answered
 EFFECT = re.compile(r"影响")
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
-                       r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|"
+                       r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|怎么样|咋样|"
                        r"怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|"
                        r"如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋|[没不]\s*$")  # …有限制没, …能借不
 
@@ -203,6 +207,12 @@ def _unrestated(text: str) -> str:
     return _RESTATING.sub("", text).strip("是") if len(text) <= MAX_BARE_CHARS else text
 
 
+def _names_only(text: str) -> bool:
+    """Whether a message's words besides product names only say again what is meant or ask how it is."""
+    unrestated = _unrestated(text)
+    return bool(_PARTICLES_ONLY.fullmatch(unrestated) or _HOW_IS.fullmatch(unrestated.lstrip(_PARTICLE_CHARS)))
+
+
 def _cued(spec: Intent, folded: str) -> bool:
     """Whether one of the intent's cue words (``keywords``) is in the folded text."""
     return any(k.lower() in folded for k in spec.keywords)
@@ -301,9 +311,9 @@ class Policy:
                           follow_up=True)
         if not _own_wording(parse.residue) and not e.products and not context.intent and not wants:
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
-        if (len(e.products) == 1 and not e.slots() and _PARTICLES_ONLY.fullmatch(_unrestated(parse.residue))
-                and _PARTICLES_ONLY.fullmatch(_unrestated(clean(parse.without_names).replace(" ", "")))):
-            # "微粒贷", "那借呗呢", "不是微粒贷，是借呗" with nothing before
+        if (len(e.products) == 1 and not e.slots() and _names_only(parse.residue)
+                and _names_only(clean(parse.without_names).replace(" ", ""))):
+            # "微粒贷", "那借呗呢", "不是微粒贷，是借呗", "借呗怎么样" with nothing before
             return Chosen(self.overview, BARE_SCORE, "a bare product name")
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
@@ -373,6 +383,8 @@ class Policy:
         unsure = ranking.kind != "answer" or ranking.score < CONFIDENT_SCORE
         # "不对，我问的是借呗", "不是，是2万", "按最低利率算呢", "等额本金呢": only which product, number or rate
         residue = without_worded(_RESTATING.sub("", parse.residue), parse.entities.values).strip("是")
+        if _HOW_IS.fullmatch(residue):  # "那借呗怎么样": the same question of another product (else its overview)
+            return bool(parse.entities.products) and not set(parse.entities.products) <= set(context.products)
         residue = residue if _PARTICLES.sub("", residue) and not end else ""  # "借了2万": the amount only
         if len(residue) > FOLLOW_UP_RESIDUE and not (unsure and _FOLLOW_UP_MARK.match(parse.folded)):
             return False  # a new question ("那微粒贷的借款记录上不上" follows up only because nothing else is sure)
