@@ -272,6 +272,9 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     ("怎样能让借呗的利息更低", "rates"),  # lower than now, not lower than another loan: no comparison
     ("微粒贷要怎么获取", "how_to_apply"),  # getting it, not the cost of acquiring a customer (获客成本)
     ("怎样才能获取借呗", "how_to_apply"),
+    ("开WE2000需要信用卡吗", "eligibility"),  # whether a credit card is a condition, not binding a bank card
+    ("借呗是不是要信用卡才能开", "eligibility"),  # … nor repaying with one
+    ("微粒贷借了一直不还后果严重吗", "overdue_penalty"),  # never repaying: the penalty, not closing the account
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
