@@ -252,6 +252,26 @@ def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine
     assert (reply.kind, reply.intent) == ("uncovered", "mybank_switch") and "网商贷" in reply.text
 
 
+@pytest.mark.parametrize("question", ["有了网商贷以后还可以再开借呗吗", "借呗给换成网商贷了", "不要网商贷只要借呗"])
+def test_jiebei_beside_mybank_is_the_switch_named_once(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"mb:{question}", question)  # was a menu, "not understood" or how to open 借呗
+    assert (reply.kind, reply.intent) == ("uncovered", "mybank_switch"), reply.text
+    first = reply.text.splitlines()[0]  # the topic names both: no "借呗的借呗…", no note on 网商贷 before it
+    assert first == "两份资料里没有讲借呗和网商贷之间的切换，这个问题我没法回答。"
+
+
+@pytest.mark.parametrize("question", ["借呗跟网商贷是不是一回事", "网商贷和借呗哪个好一点", "借呗和网商贷差别大吗"])
+def test_jiebei_against_mybank_in_comparison_words_is_compared(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"mbc:{question}", question)
+    assert reply.intent == "compare", reply.text
+    assert reply.text.startswith("（两份资料里没有网商贷的信息，没法拿它")  # then what the documents have
+
+
+def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engine: Engine) -> None:
+    assert engine.responder.suggestion("mybank_switch", "jiebei").label == "借呗和网商贷之间的切换"
+    assert engine.responder.suggestion("repay_date", "jiebei").label == "借呗的还款日和还款时间"
+
+
 @pytest.mark.parametrize("question, intent", [
     ("借呗早早全部结清了结果额度反而没有了", "limit_lost"),  # 结清 does not make it a prepayment question
     ("借呗分成6期以后每期是几号扣钱", "repay_date"),  # 期 does not make it an instalment calculation

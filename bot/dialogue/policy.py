@@ -40,6 +40,9 @@ _LOW_ENDS = ("最低", "最少", "最小")
 # a message that only names an end of a range or says again which product is meant is no longer than this
 # ("那最低的呢？？", "不是微粒贷，是借呗"), with room for spaces and punctuation
 MAX_BARE_CHARS = 12
+# comparison words: with one of our products and one the documents lack, the question compares them
+_COMPARISON_WORDS = re.compile(r"区别|差别|不同|一样|一回事|一种|哪个|哪一个|好还是|还是.{0,6}好|比较|对比|相比|"
+                               r"比.{0,6}(?:高|低|贵|便宜|好|多|少)|差在")
 # how a product is, asked with nothing else ("借呗怎么样", "那微粒贷如何"): as a first question its overview, after one
 # the same question again for that product (如何 reads as 怎么 in the residue)
 _HOW_IS = re.compile(r"(?:到底|究竟|总体|整体)?(?:怎么样|咋样|怎样|如何|怎么|好不好|好吗|行不行|行吗)"
@@ -274,6 +277,11 @@ class Policy:
         if len(e.products) >= 2 and ranked and any(i == compare and v >= ranked[0][1] - COMPARE_LEAD
                                                    for i, v in ranked[:3]):
             ranked = [(compare, ranked[0][1]), *(r for r in ranked if r[0] != compare)]  # two products: compare
+        elif (e.products and e.outside and ranked and ranked[0][0] in self.intents[compare].absorbs
+              and any(i == compare for i, _ in ranked[:3]) and _COMPARISON_WORDS.search(parse.folded)):
+            # "借呗和网商贷有什么区别": ours against one the documents lack, asked in comparison words, is compared
+            # (the answer says what it cannot include), not switching between them
+            ranked = [(compare, ranked[0][1]), *(r for r in ranked[1:] if r[0] != compare)]
         ranked = self._absorbed(ranked, parse.folded)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")

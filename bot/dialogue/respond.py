@@ -65,8 +65,10 @@ class Responder:
             text = self.help_text() if spec.answer == "help" else spec.reply or ""
             kept = context if context.intent else remembered
             return Reply(text, kind="smalltalk", intent=intent, confidence=score), kept
-        if kind == "uncovered":
-            return self._uncovered(decision, remembered, self._outside_note(parse))
+        if kind == "uncovered":  # no note on a product the topic itself names ("借呗和网商贷之间的切换")
+            titles = "".join(self.intents[a].title for a in decision.asked)
+            note = self._outside_note(parse) if parse and any(o not in titles for o in parse.entities.outside) else []
+            return self._uncovered(decision, remembered, note)
         if kind == "ask_product":
             spec = self.intents[intent]
             buttons = tuple(Suggestion(f"{p.name}的{spec.title}", intent, p.id) for p in self.kb.loan_products)
@@ -126,8 +128,10 @@ class Responder:
     def _not_in_documents(self, specs: list[Intent], products: tuple[str, ...]) -> list[str]:
         """That the documents don't cover these topics for these products, and where to ask instead."""
         loans = [self.kb.product(p) for p in products]
-        subject = "、".join(p.name for p in loans) + "的" if loans else ""
-        lines = [f"两份资料里没有讲{subject}{'、'.join(s.title for s in specs)}，这个问题我没法回答。"]
+        titles = "、".join(s.title for s in specs)
+        # a title that names the product already ("借呗和网商贷之间的切换") needs no "借呗的" before it
+        subject = "、".join(p.name for p in loans) + "的" if loans and not all(p.name in titles for p in loans) else ""
+        lines = [f"两份资料里没有讲{subject}{titles}，这个问题我没法回答。"]
         if loans:
             return lines + [f"请到{p.channel}查询。" for p in loans if p.channel]
         return [*lines, OFFICIAL_CHANNELS]
@@ -161,7 +165,8 @@ class Responder:
         """A button for ``intent``, about ``product`` when the intent is answered per product."""
         spec = self.intents[intent]
         scoped = product if spec.product_scope == "per_product" else None
-        return Suggestion(f"{self.kb.product(scoped).name}的{spec.title}" if scoped else spec.title, intent, scoped)
+        name = self.kb.product(scoped).name if scoped else ""
+        return Suggestion(f"{name}的{spec.title}" if name and name not in spec.title else spec.title, intent, scoped)
 
     def _not_covered(self, outside: tuple[str, ...]) -> Reply:
         names = "、".join(p.name for p in self.kb.loan_products)
