@@ -267,6 +267,19 @@ def test_jiebei_against_mybank_in_comparison_words_is_compared(engine: Engine, q
     assert reply.text.startswith("（两份资料里没有网商贷的信息，没法拿它")  # then what the documents have
 
 
+@pytest.mark.parametrize("question", ["不小心把借呗的授权关了怎么办", "微粒贷授权是什么意思",
+                                      "借呗芝麻授权取消以后还能再授权吗"])
+def test_authorization_is_named_as_not_covered(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"auth:{question}", question)  # was a menu, an account question or opening it
+    assert (reply.kind, reply.intent) == ("uncovered", "authorization"), reply.text
+    assert "授权和取消授权" in reply.text.splitlines()[0]
+
+
+def test_the_face_check_of_the_application_is_still_answered(engine: Engine) -> None:
+    reply = engine.reply("auth-face", "微粒贷申请是不是只要人脸授权")  # the documents describe this step
+    assert (reply.kind, reply.intent) == ("answer", "how_to_apply")
+
+
 def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engine: Engine) -> None:
     assert engine.responder.suggestion("mybank_switch", "jiebei").label == "借呗和网商贷之间的切换"
     assert engine.responder.suggestion("repay_date", "jiebei").label == "借呗的还款日和还款时间"
