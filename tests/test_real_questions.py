@@ -308,6 +308,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("开WE2000需要信用卡吗", "eligibility"),  # whether a credit card is a condition, not binding a bank card
     ("借呗是不是要信用卡才能开", "eligibility"),  # … nor repaying with one
     ("微粒贷借了一直不还后果严重吗", "overdue_penalty"),  # never repaying: the penalty, not closing the account
+    ("为什么我的借呗无法分期", "repayment_methods"),  # repaying in instalments, not a vanished limit
+    ("借呗这个月账单无法分期吗", "repayment_methods"),  # … nor an account question
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
