@@ -310,6 +310,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷借了一直不还后果严重吗", "overdue_penalty"),  # never repaying: the penalty, not closing the account
     ("为什么我的借呗无法分期", "repayment_methods"),  # repaying in instalments, not a vanished limit
     ("借呗这个月账单无法分期吗", "repayment_methods"),  # … nor an account question
+    ("借呗用多了影响银行那边的贷款吗", "credit_record"),  # other loans and 征信, not who the bank partners are
+    ("借呗晚还一天影响信誉吗", "overdue_penalty"),  # late: the penalty first (the record is named as not covered)
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
