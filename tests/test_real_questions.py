@@ -280,6 +280,22 @@ def test_the_face_check_of_the_application_is_still_answered(engine: Engine) -> 
     assert (reply.kind, reply.intent) == ("answer", "how_to_apply")
 
 
+@pytest.mark.parametrize("question, condition", [("借呗有没有年龄要求", "年龄"), ("开借呗一定要有公积金吗", "公积金"),
+                                                  ("大学生可以开微粒贷吗", "学生身份")])
+def test_a_condition_the_documents_do_not_list_is_said_before_the_thresholds(engine: Engine, question: str,
+                                                                            condition: str) -> None:
+    reply = engine.reply(f"cond:{question}", question)  # was a menu, a fee or an unrelated uncovered topic
+    assert (reply.kind, reply.intent) == ("answer", "eligibility"), reply.text
+    assert reply.text.splitlines()[0] == f"（资料没有写{condition}方面的要求；下面是资料列出的门槛。）"
+    assert "实名认证" in reply.text  # the thresholds the documents do give
+    assert not engine.reply("cond-all", "微粒贷申请条件是什么").text.startswith("（资料没有写")
+
+
+def test_a_housing_fund_loan_is_not_answered_with_our_limits(engine: Engine) -> None:
+    reply = engine.reply("gjj", "住房公积金贷款最多能贷多少")
+    assert reply.kind != "answer" and "公积金贷款" in reply.text and "20万" not in reply.text
+
+
 def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engine: Engine) -> None:
     assert engine.responder.suggestion("mybank_switch", "jiebei").label == "借呗和网商贷之间的切换"
     assert engine.responder.suggestion("repay_date", "jiebei").label == "借呗的还款日和还款时间"
