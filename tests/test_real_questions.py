@@ -296,6 +296,12 @@ def test_a_housing_fund_loan_is_not_answered_with_our_limits(engine: Engine) -> 
     assert reply.kind != "answer" and "公积金贷款" in reply.text and "20万" not in reply.text
 
 
+@pytest.mark.parametrize("question", ["除了WE2000还有什么别的借钱软件", "除了微粒贷和借呗还有哪里能贷款"])
+def test_other_ways_to_borrow_are_not_covered_and_not_recommended(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"alt:{question}", question)  # was other fees, the entry conditions or a menu
+    assert reply.kind == "not_understood" and reply.text.startswith("抱歉，两份资料里没有其他借钱渠道的信息")
+
+
 def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engine: Engine) -> None:
     assert engine.responder.suggestion("mybank_switch", "jiebei").label == "借呗和网商贷之间的切换"
     assert engine.responder.suggestion("repay_date", "jiebei").label == "借呗的还款日和还款时间"
@@ -328,6 +334,10 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗这个月账单无法分期吗", "repayment_methods"),  # … nor an account question
     ("借呗用多了影响银行那边的贷款吗", "credit_record"),  # other loans and 征信, not who the bank partners are
     ("借呗晚还一天影响信誉吗", "overdue_penalty"),  # late: the penalty first (the record is named as not covered)
+    ("借呗每个月多少号要还钱", "repay_date"),  # 多少号 asks 几号: the date, not the monthly instalment
+    ("借呗以前的借款记录能不能删掉", "account_issue"),  # deleting records, not closing the product
+    ("借呗都还清了怎么还显示有欠款", "account_issue"),  # the account's display, not the late-payment penalty
+    ("微粒贷除了利息还有别的费用吗", "other_fees"),  # 除了…还有 asking for fees, not for other lenders
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)

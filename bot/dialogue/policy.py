@@ -40,6 +40,9 @@ _LOW_ENDS = ("最低", "最少", "最小")
 # a message that only names an end of a range or says again which product is meant is no longer than this
 # ("那最低的呢？？", "不是微粒贷，是借呗"), with room for spaces and punctuation
 MAX_BARE_CHARS = 12
+# "除了借呗还有什么可以借钱", "除了微粒贷还有别的贷款平台吗": other ways to borrow, which the documents don't cover
+_ALTERNATIVES = re.compile(r"除了.{0,12}?还有.{0,6}(?:借钱|借款|贷款|网贷|平台|软件|app|渠道|方式|地方)")
+OTHER_LENDERS = "其他借钱渠道"
 # comparison words: with one of our products and one the documents lack, the question compares them
 _COMPARISON_WORDS = re.compile(r"区别|差别|不同|一样|一回事|一种|哪个|哪一个|好还是|还是.{0,6}好|比较|对比|相比|"
                                r"比.{0,6}(?:高|低|贵|便宜|好|多|少)|差在")
@@ -142,6 +145,7 @@ class Decision:
     options: tuple[str, ...] = ()  # intents to offer as buttons (suggest)
     unanswered: tuple[str, ...] = ()  # of ``asked``, those the documents don't answer for these products
     said: Said = ""  # small talk without an intent: the message acknowledges, checks or corrects what was said
+    outside: tuple[str, ...] = ()  # what the documents don't cover, named in the reply (kind "outside")
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,11 @@ class Policy:
         if not has_meaning(parse.folded):
             return Decision("decline", None, 0.0, "nothing to read: no letter, digit or ideograph")
         if e.outside and not e.products:
-            return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}")
+            return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}",
+                            outside=e.outside)
+        if _ALTERNATIVES.search(parse.folded):  # "除了借呗还有什么可以借钱": lenders the documents don't cover
+            return Decision("outside", None, 0.0, "asks for other ways to borrow than the documents' products",
+                            outside=(OTHER_LENDERS,))
         chosen = self._intent(parse, context)
         if chosen.said:
             return Decision("smalltalk", None, 0.0, chosen.reason, said=chosen.said)

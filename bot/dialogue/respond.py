@@ -50,7 +50,7 @@ class Responder:
         """The reply and the context to keep."""
         kind = decision.kind
         if kind == "outside":  # the context stays: the next question can still follow up on the previous answer
-            return self._not_covered(parse.entities.outside if parse else ()), context
+            return self._not_covered(decision.outside), context
         if kind in ("decline", "suggest"):
             if decision.products:  # "听说有个叫WE2000的…" then "它最多给多少额度": the product is still meant
                 context = context.with_(products=decision.products)
