@@ -338,6 +338,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗以前的借款记录能不能删掉", "account_issue"),  # deleting records, not closing the product
     ("借呗都还清了怎么还显示有欠款", "account_issue"),  # the account's display, not the late-payment penalty
     ("微粒贷除了利息还有别的费用吗", "other_fees"),  # 除了…还有 asking for fees, not for other lenders
+    ("WE2000第一次能申请多少额度", "max_amount"),  # how much to ask for: the limit, not raising it
+    ("借呗可以叫老公帮还吗", "repayment_methods"),  # someone else repaying, not closing the account
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
