@@ -340,6 +340,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷除了利息还有别的费用吗", "other_fees"),  # 除了…还有 asking for fees, not for other lenders
     ("WE2000第一次能申请多少额度", "max_amount"),  # how much to ask for: the limit, not raising it
     ("借呗可以叫老公帮还吗", "repayment_methods"),  # someone else repaying, not closing the account
+    ("为啥我借呗一直借不起", "limit_lost"),  # cannot borrow, not cannot repay (no penalty figures)
+    ("借呗最低几个月呀", "loan_term"),  # the shortest term, not the lowest rate
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
