@@ -346,6 +346,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗的额度啥时候恢复", "limit_lost"),
     ("WE2000几时还款", "repay_date"),  # 几时 asks 什么时候 too
     ("我的微粒贷现在欠了多少钱", "account_issue"),  # one's own balance, not the late-payment penalty
+    ("我要开通借呗", "how_to_apply"),  # wanting it opened, not closing it
+    ("我要WE2000", "how_to_apply"),
+    ("我要关掉借呗", "freeze_close"),  # … while closing it stays closing it
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
