@@ -226,6 +226,8 @@ def test_how_a_product_is_gets_its_overview_or_the_same_question_again(engine: E
     reply = ask(engine, "怎么样  微粒贷额度怎么提高", "how4")  # a filler clause asks nothing of its own
     assert reply.intent == "raise_limit" and reply.also == ()
     assert ask(engine, "怎么样", "how5").kind != "answer"
+    for n, text in enumerate(["我WE2000", "我的微粒贷"]):  # whose it is adds nothing: not closing or opening it
+        assert ask(engine, text, f"mine{n}").intent == "product_overview", text
 
 
 def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: Engine) -> None:

@@ -215,8 +215,9 @@ def _unrestated(text: str) -> str:
 
 
 def _names_only(text: str) -> bool:
-    """Whether a message's words besides product names only say again what is meant or ask how it is."""
-    unrestated = _unrestated(text)
+    """Whether a message's words besides product names only say again what is meant, whose it is ("我的借呗") or
+    ask how it is."""
+    unrestated = _unrestated(text).removeprefix("我").removeprefix("的")
     return bool(_PARTICLES_ONLY.fullmatch(unrestated) or _HOW_IS.fullmatch(unrestated.lstrip(_PARTICLE_CHARS)))
 
 
