@@ -353,6 +353,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗为什么会封号", "freeze_close"),  # closed by them: was not understood
     ("用余额宝还借呗有限额吗", "repayment_methods"),  # repaying from 余额宝, not withdrawing to a card
     ("WE2000额度升得太慢了", "raise_limit"),
+    ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
