@@ -291,6 +291,12 @@ def test_a_condition_the_documents_do_not_list_is_said_before_the_thresholds(eng
     assert not engine.reply("cond-all", "微粒贷申请条件是什么").text.startswith("（资料没有写")
 
 
+def test_whether_interest_compounds_is_said_to_be_unstated_before_the_rates(engine: Engine) -> None:
+    reply = engine.reply("compound", "借呗利息是利滚利吗")
+    assert reply.intent == "rates" and reply.text.startswith("（资料没有写是否按复利计算")
+    assert "0.015%–0.06%" in reply.text and not engine.reply("simple", "借呗日利率多少").text.startswith("（")
+
+
 def test_a_housing_fund_loan_is_not_answered_with_our_limits(engine: Engine) -> None:
     reply = engine.reply("gjj", "住房公积金贷款最多能贷多少")
     assert reply.kind != "answer" and "公积金贷款" in reply.text and "20万" not in reply.text

@@ -21,12 +21,16 @@ EXAMPLE_QUESTIONS = ("微粒贷要芝麻分吗", "WE2000提前还款收费吗", 
 # ("什么会影响额度" asks for the list itself)
 FACTORS_ONLY = "（资料只列了下面这些；你问的那一项如果不在其中，资料就没有讲它有没有影响。）"
 _WHICH = re.compile(r"什么|哪些|哪个|哪几|啥")
-# Conditions people ask about that the documents' entry thresholds may not name ("借呗有年龄限制吗"): the answer
-# first says the documents don't state one, then lists the thresholds they do give
-_ASKED_CONDITIONS = (("年龄", re.compile(r"年龄|年纪|\d+岁|多少岁|几岁|多大|成年")), ("学历", re.compile(r"学历")),
-                     ("公积金", re.compile(r"公积金")), ("社保", re.compile(r"社保")),
-                     ("信用卡", re.compile(r"信用卡")), ("工作和收入", re.compile(r"工作|职业|收入|工资|上班")),
-                     ("学生身份", re.compile(r"学生")))
+# What people ask of an answer that its documents do not state ("借呗有年龄限制吗", "借呗是复利吗"): per renderer,
+# the note said first and the (name, words) asked; the answer then gives what the documents do say
+_UNSTATED: dict[str, tuple[str, tuple[tuple[str, re.Pattern[str]], ...]]] = {
+    "conditions": ("（资料没有写{}方面的要求；下面是资料列出的门槛。）", (
+        ("年龄", re.compile(r"年龄|年纪|\d+岁|多少岁|几岁|多大|成年")), ("学历", re.compile(r"学历")),
+        ("公积金", re.compile(r"公积金")), ("社保", re.compile(r"社保")), ("信用卡", re.compile(r"信用卡")),
+        ("工作和收入", re.compile(r"工作|职业|收入|工资|上班")), ("学生身份", re.compile(r"学生")))),
+    "rates": ("（资料没有写{}；下面是资料给的利率和通常按日计息的算法。）", (
+        ("是否按复利计算", re.compile(r"复利|利滚利|单利")),)),
+}
 # A message that only acknowledges, checks or corrects what was said (policy ``Said``)
 SAID_REPLIES = {
     "ack": "好的。还有其他问题随时问我。",
@@ -108,8 +112,9 @@ class Responder:
         elif (spec.answer == "listing" and parse is not None and EFFECT.search(parse.folded)
               and not _WHICH.search(parse.folded)):
             head.append(FACTORS_ONLY)  # "会员等级会影响借呗额度吗": the factors the documents give, not a yes or no
-        elif spec.answer == "conditions" and parse is not None:
-            head += [f"（资料没有写{name}方面的要求；下面是资料列出的门槛。）" for name, words in _ASKED_CONDITIONS
+        elif spec.answer in _UNSTATED and parse is not None:
+            note, asked = _UNSTATED[spec.answer]
+            head += [note.format(name) for name, words in asked
                      if words.search(parse.folded) and name not in composed.text][:1]
         fields = composed.fields()
         if head:
