@@ -360,6 +360,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("用余额宝还借呗有限额吗", "repayment_methods"),  # repaying from 余额宝, not withdrawing to a card
     ("WE2000额度升得太慢了", "raise_limit"),
     ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
+    ("WE2000需要申请吗", "how_to_apply"),  # applying for it, not applying to repay early
+    ("微粒贷刚开通会有多少额度", "max_amount"),  # the limit, not the entry conditions
+    ("如何申请主动提升微粒贷金额", "raise_limit"),  # raising it, not opening it
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
