@@ -260,6 +260,11 @@ def test_jiebei_beside_mybank_is_the_switch_named_once(engine: Engine, question:
     assert first == "两份资料里没有讲借呗和网商贷之间的切换，这个问题我没法回答。"
 
 
+def test_holding_jiebei_beside_another_product_than_mybank_is_not_the_switch(engine: Engine) -> None:
+    reply = engine.reply("mbx", "花呗跟借呗能同时拥有吗")  # 同时拥有 is a switch cue only with 网商贷 or a change
+    assert reply.intent != "mybank_switch" and "网商贷" not in reply.text
+
+
 @pytest.mark.parametrize("question", ["借呗跟网商贷是不是一回事", "网商贷和借呗哪个好一点", "借呗和网商贷差别大吗"])
 def test_jiebei_against_mybank_in_comparison_words_is_compared(engine: Engine, question: str) -> None:
     reply = engine.reply(f"mbc:{question}", question)
