@@ -366,6 +366,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000额度升得太慢了", "raise_limit"),
     ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
     ("WE2000需要申请吗", "how_to_apply"),  # applying for it, not applying to repay early
+    ("微粒贷借的钱去还网商贷可以吗", "loan_use"),  # what the money is used for, not the switch to 网商贷
     ("微粒贷刚开通会有多少额度", "max_amount"),  # the limit, not the entry conditions
     ("如何申请主动提升微粒贷金额", "raise_limit"),  # raising it, not opening it
 ])
