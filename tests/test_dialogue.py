@@ -239,6 +239,8 @@ def test_an_effect_the_documents_do_not_cover_is_named_before_the_cost(engine: E
     assert reply.intent == "overdue_penalty" and "credit_record" in reply.also
     assert "征信和信用记录" in reply.text.splitlines()[0] and "罚息" in reply.text
     assert ask(engine, "借呗提前还款收手续费吗", "effect3").also == ()  # no effect asked: the fee alone
+    reply = ask(engine, "微粒贷晚还了一天，会有影响吗", "effect4")  # the clause asks the effect: no topic of its own
+    assert reply.intent == "overdue_penalty" and reply.also == ("credit_record",)
 
 
 def test_whether_something_affects_the_limit_is_not_answered_with_a_bare_list(engine: Engine) -> None:

@@ -90,6 +90,8 @@ SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses w
 MAX_ASKED = 3  # at most this many questions of one message are answered
 # A question about an effect ("会影响额度吗", "有影响吗"): an intent's ``effects`` name the topic it asks about
 EFFECT = re.compile(r"影响")
+# a clause that only asks whether something has an effect ("会有影响吗", "有啥影响", "影响大不大")
+_EFFECT_ONLY = re.compile(r"[会有没大不很的]*影响[大不小吗没有]*")
 # What makes a clause a question of its own
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
                        r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|怎么样|咋样|"
@@ -592,6 +594,8 @@ class Policy:
                 continue  # "余额宝里的钱不够，…会不会扣余额": a statement is the setting unless it is surely a topic
             if len(_own_wording(sub.residue)) < MIN_CLAUSE_CONTENT:
                 continue  # "能不能吧，…": question words alone ask nothing of their own
+            if _EFFECT_ONLY.fullmatch(_own_wording(sub.residue)):
+                continue  # "借呗逾期一天，会有影响吗": the effect of what the message says, not a topic of its own
             spec = self.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
                 continue
