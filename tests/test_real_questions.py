@@ -313,6 +313,18 @@ def test_other_ways_to_borrow_are_not_covered_and_not_recommended(engine: Engine
     assert reply.kind == "not_understood" and reply.text.startswith("抱歉，两份资料里没有其他借钱渠道的信息")
 
 
+@pytest.mark.parametrize("question", ["1没有微粒贷", "2为什没有WE2000", "3.何时会有微粒贷"])
+def test_a_list_number_before_a_question_is_not_part_of_it(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"list:{question}", question)  # pasted from a numbered list; 为什 is 为什么 mistyped
+    assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
+    assert reply.text.startswith(("【微粒贷】", "【WE2000】"))
+
+
+def test_a_leading_number_with_a_unit_is_still_a_number(engine: Engine) -> None:
+    reply = engine.reply("list-amount", "2万借30天利息多少")
+    assert reply.intent == "interest_cost" and "借2万元用30天" in reply.text
+
+
 def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engine: Engine) -> None:
     assert engine.responder.suggestion("mybank_switch", "jiebei").label == "借呗和网商贷之间的切换"
     assert engine.responder.suggestion("repay_date", "jiebei").label == "借呗的还款日和还款时间"

@@ -27,6 +27,10 @@ RELEVANT_WEIGHT = 1.0
 _POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|请问|麻烦问一下|麻烦问下|麻烦|哈喽|在吗)+[\s,，。.!！]*"
                      r"|[\s,，。.!！]*(?:谢谢你?|谢谢啦|谢了|多谢|感谢)+[\s,，。.!！~]*$")
 MIN_AFTER_POLITE = 3
+# A list number in front of the question, as people paste numbered questions ("1:看不到微粒贷图标", "2为什么没有微粒贷",
+# "3.如何获得资格"): not an amount or a term (a unit or number word follows those: 1万, 3个月, 2.5万)
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}(?:[:：、)）]|\.(?!\d)|"
+                          r"(?=[\u4e00-\u9fff])(?![万千百元块天个期月年号点岁分几多周日次笔倍成折]))\s*")
 # Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing.
 _LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -40,10 +44,10 @@ _FILLER = re.compile(r"那么|那边|这边|那|呢|如果|要是|假如|的话|
 # Question words written several ways are matched in the examples' common form ("如何还款" asks 怎么还款): a rare
 # synonym would otherwise weigh as a topic word (如何 is in a few examples of one intent, 怎么 in every intent's).
 # Only the question is rewritten; the examples keep their wording (and the vocabulary its weights).
-_SAME_QUESTION = re.compile(r"如何(?=[\u4e00-\u9fff])|怎么样(?=[\u4e00-\u9fff])(?!的)|怎样(?=[\u4e00-\u9fff])|咋(?!样)|"
-                            r"为何|为啥|何时|啥时候|几时|多少号")
+_SAME_QUESTION = re.compile(r"如何(?=[\u4e00-\u9fff])|怎么样(?=[\u4e00-\u9fff])(?!的)|怎样(?=[\u4e00-\u9fff])|"
+                            r"咋(?!样)|为何|为啥|为什(?!么)|何时|啥时候|几时|多少号")
 _CANONICAL = {"如何": "怎么", "怎么样": "怎么", "怎样": "怎么", "咋": "怎么", "为何": "为什么", "为啥": "为什么",
-              "何时": "什么时候", "啥时候": "什么时候", "几时": "什么时候", "多少号": "几号"}
+              "为什": "为什么", "何时": "什么时候", "啥时候": "什么时候", "几时": "什么时候", "多少号": "几号"}
 
 
 def _canonical(text: str) -> str:
@@ -151,9 +155,9 @@ class Understanding:
         folded = _MASKED_NUMBER.sub("几", folded)  # "借***元" → "借几元": a number the user did not give
         folded = written_numbers(folded)  # "借一点五万" → "借1.5万", "借5,000元" → "借5000元"
         folded = _LOOSE_SPACE.sub("", _unspaced(folded))  # "借 呗 借 三 万" → "借呗借三万"
-        polite = _POLITE.sub("", folded)
+        polite = _POLITE.sub("", _LIST_NUMBER.sub("", folded))
         if len(clean(polite)) >= MIN_AFTER_POLITE:
-            folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy
+            folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy (and "1:" a list number)
         masked, entities = self._mask(folded)
         form = self._form(_canonical(masked))
         # cue words are looked for in the text as typed and with the loan names (and a 和/跟/与 before one) taken
