@@ -377,6 +377,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷额度多久可以恢复", "limit_lost"),  # was a menu
     ("微粒贷超时还款怎么算", "overdue_penalty"),  # paying late, not the instalment plan
     ("借呗开通的时候说有安全隐患", "account_issue"),  # an account warning, not how to open it
+    ("微粒贷有没有宽限期", "repay_date"),  # was not understood
+    ("WE2000怎么自主还款", "repayment_methods"),
     ("用余额宝还借呗有限额吗", "repayment_methods"),  # repaying from 余额宝, not withdrawing to a card
     ("WE2000额度升得太慢了", "raise_limit"),
     ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
