@@ -379,6 +379,11 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗开通的时候说有安全隐患", "account_issue"),  # an account warning, not how to open it
     ("微粒贷有没有宽限期", "repay_date"),  # was not understood
     ("WE2000怎么自主还款", "repayment_methods"),
+    ("微粒贷可以短期借吗", "loan_term"),  # a short term: was not understood
+    ("借呗能不能按日借", "loan_term"),  # … or the rates
+    ("借呗怎么变成网上贷了", "mybank_switch"),  # 网上贷 is 网商贷 misheard
+    ("微粒贷借款怎么还没出款", "disbursement"),
+    ("WE2000可以卸载吗", "freeze_close"),
     ("用余额宝还借呗有限额吗", "repayment_methods"),  # repaying from 余额宝, not withdrawing to a card
     ("WE2000额度升得太慢了", "raise_limit"),
     ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
