@@ -384,6 +384,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗怎么变成网上贷了", "mybank_switch"),  # 网上贷 is 网商贷 misheard
     ("微粒贷借款怎么还没出款", "disbursement"),
     ("WE2000可以卸载吗", "freeze_close"),
+    ("借呗还款超过限额了怎么办", "repayment_methods"),  # a repayment limit, not withdrawing
+    ("WE2000还款限额是多少", "repayment_methods"),
+    ("微粒贷提额怎么弄", "raise_limit"),  # guards: 额怎 must not read as a repayment limit
     ("用余额宝还借呗有限额吗", "repayment_methods"),  # repaying from 余额宝, not withdrawing to a card
     ("WE2000额度升得太慢了", "raise_limit"),
     ("微粒贷算复利吗", "rates"),  # how interest accrues: the rate and its formula (was not understood)
