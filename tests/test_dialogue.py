@@ -73,6 +73,11 @@ def test_should_i_borrow_gets_comparison_and_never_a_recommendation(engine: Engi
     assert reply.text.endswith(CAUTION)
 
 
+def test_which_of_two_is_cheaper_for_a_topic_keeps_the_comparison_table(engine: Engine) -> None:
+    reply = ask(engine, "借呗和微粒贷提前还款哪个更划算", "cheaper")  # 划算 about two products: the table, not advice
+    assert reply.intent == "compare" and reply.text.startswith("借呗 vs 微粒贷") and "提前还款" in reply.text
+
+
 # ---------------------------------------------------------------- calculations (hand-checked)
 
 def test_interest_range_for_a_range_rate(engine: Engine) -> None:

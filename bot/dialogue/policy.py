@@ -262,7 +262,8 @@ class Policy:
         intent, score = chosen.intent, chosen.score
         # about our loans: a product named, or an online loan in general ("网贷该不该借"), not any borrowing
         asks_advice = _SHOULD_BORROW.search(parse.folded) and (e.products or "贷" in parse.folded)
-        if asks_advice and (intent is None or intent == self.comparison or self.intents[intent].kind != "answer"):
+        one = intent == self.comparison and len(e.products) < 2  # "该不该借微粒贷": no second product to compare
+        if asks_advice and (intent is None or one or self.intents[intent].kind != "answer"):
             # "我该不该借微粒贷": not a question the documents answer, but the comparison they allow is; never a menu
             compared = e.products if len(e.products) >= 2 else ()
             slots = replace(Slots.of(context.slots.updated(e.values)), advice=True)
