@@ -593,9 +593,10 @@ class Policy:
                 continue
             if not asks and top.score < SURE_SCORE:
                 continue  # "余额宝里的钱不够，…会不会扣余额": a statement is the setting unless it is surely a topic
-            if len(_own_wording(sub.residue)) < MIN_CLAUSE_CONTENT:
+            own = _own_wording(sub.residue)
+            if len(own) < MIN_CLAUSE_CONTENT:
                 continue  # "能不能吧，…": question words alone ask nothing of their own
-            if _EFFECT_ONLY.fullmatch(_own_wording(sub.residue)):
+            if _EFFECT_ONLY.fullmatch(own):
                 continue  # "借呗逾期一天，会有影响吗": the effect of what the message says, not a topic of its own
             spec = self.intents[top.intent]
             if spec.product_scope == "none" or spec.needs:
