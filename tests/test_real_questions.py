@@ -394,6 +394,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷借的钱去还网商贷可以吗", "loan_use"),  # what the money is used for, not the switch to 网商贷
     ("微粒贷刚开通会有多少额度", "max_amount"),  # the limit, not the entry conditions
     ("如何申请主动提升微粒贷金额", "raise_limit"),  # raising it, not opening it
+    ("最近没有微粒贷了是怎么回事", "limit_lost"),  # it vanished: not how to get it (没有微粒贷 alone is the entry)
+    ("上周还能用，这周借呗就没了", "limit_lost"),  # was an application answer
+    ("我的借呗咋就是不提额", "raise_limit"),  # was the application answer
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
