@@ -397,6 +397,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("最近没有微粒贷了是怎么回事", "limit_lost"),  # it vanished: not how to get it (没有微粒贷 alone is the entry)
     ("上周还能用，这周借呗就没了", "limit_lost"),  # was an application answer
     ("我的借呗咋就是不提额", "raise_limit"),  # was the application answer
+    ("我的芝麻信用分怎么降了这么多", "credit_record"),  # why one's score fell: not the score a loan asks for
+    ("为啥我信用分下降了这么多", "credit_record"),  # … nor a vanished limit
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
