@@ -530,3 +530,17 @@ def test_a_statement_clause_is_the_setting_unless_it_surely_names_a_topic(engine
 def test_cannot_borrow_and_when_to_repay_are_named(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(question, question)
     assert (reply.kind, reply.intent) == ("uncovered", intent)
+
+
+@pytest.mark.parametrize("question", ["借呗跟花呗会不会有冲突", "用花呗会影响微粒贷吗？两者有关联吗"])
+def test_how_our_loan_relates_to_a_product_the_documents_lack_is_not_answered(engine: Engine, question: str) -> None:
+    """The documents know nothing of 花呗, so nothing of how it and our loan bear on each other: no answer about
+    something else (was the 芝麻分 requirement, the raising factors or a menu), the loan's channel named."""
+    reply = engine.reply(f"rel:{question}", question)
+    assert reply.kind == "not_understood" and reply.intent is None and not reply.suggestions
+    assert "没有花呗的信息" in reply.text and "官方客服" in reply.text
+
+
+def test_switching_to_mybank_keeps_its_own_topic(engine: Engine) -> None:
+    reply = engine.reply("rel3", "网商贷和借呗有冲突吗")
+    assert reply.kind == "uncovered" and reply.intent == "mybank_switch"

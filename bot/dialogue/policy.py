@@ -43,6 +43,8 @@ MAX_BARE_CHARS = 12
 # "除了借呗还有什么可以借钱", "除了微粒贷还有别的贷款平台吗": other ways to borrow, which the documents don't cover
 _ALTERNATIVES = re.compile(r"除了.{0,12}?还有.{0,6}(?:借钱|借款|贷款|网贷|平台|软件|app|渠道|方式|地方)")
 OTHER_LENDERS = "其他借钱渠道"
+# "借呗和花呗有关系吗", "花呗借呗会相互影响吗": how our loan and one the documents lack bear on each other
+_RELATION = re.compile(r"关系|关联|联系|冲突|相互影响|互相影响|挂钩|有关(?:吗|么|嘛|没|不)")
 # comparison words: with one of our products and one the documents lack, the question compares them
 _COMPARISON_WORDS = re.compile(r"区别|差别|不同|一样|一回事|一种|哪个|哪一个|好还是|还是.{0,6}好|比较|对比|相比|"
                                r"比.{0,6}(?:高|低|贵|便宜|好|多|少)|差在")
@@ -256,6 +258,10 @@ class Policy:
         if _ALTERNATIVES.search(parse.folded):  # "除了借呗还有什么可以借钱": lenders the documents don't cover
             return Decision("outside", None, 0.0, "asks for other ways to borrow than the documents' products",
                             outside=(OTHER_LENDERS,))
+        if e.products and e.outside and _RELATION.search(parse.folded) and not self._about(parse, e.outside):
+            # the documents say nothing of the other product, so nothing of how the two relate
+            return Decision("outside", None, 0.0, f"asks how our loan relates to {list(e.outside)}, which the "
+                            "documents don't cover", e.products, outside=e.outside)
         chosen = self._intent(parse, context)
         if chosen.said:
             return Decision("smalltalk", None, 0.0, chosen.reason, said=chosen.said)
@@ -272,6 +278,12 @@ class Policy:
         if intent is None:
             return self._unmatched(parse, context, chosen)
         return self._answer(intent, chosen, parse, context)
+
+    def _about(self, parse: Parse, outside: tuple[str, ...]) -> bool:
+        """Whether a leading candidate is the topic of a product the documents lack: it requires a word of that
+        product's name (网商 for 网商贷 and 网商银行: switching between 借呗 and 网商贷)."""
+        return any(word in name for c in parse.candidates[:3] for word in self.intents[c.intent].requires
+                   for name in outside)
 
     def choose(self, intent: str, product: str | None, context: Context) -> Decision:
         """A pressed button: ``intent`` for ``product``, with the conversation's numbers."""

@@ -54,6 +54,8 @@ class Responder:
         """The reply and the context to keep."""
         kind = decision.kind
         if kind == "outside":  # the context stays: the next question can still follow up on the previous answer
+            if decision.products:
+                return self._unrelated(decision.products, decision.outside), context
             return self._not_covered(decision.outside), context
         if kind in ("decline", "suggest"):
             if decision.products:  # "听说有个叫WE2000的…" then "它最多给多少额度": the product is still meant
@@ -187,6 +189,14 @@ class Responder:
         which = "、".join(outside) or "这个产品或机构"
         return Reply(f"抱歉，两份资料里没有{which}的信息，我不能回答。我只回答{names}，以及微信和芝麻信用相关的问题，"
                      "比如：“微粒贷最高能借多少”“借呗日利率多少”。请以该机构的官方信息为准。", kind="not_understood")
+
+    def _unrelated(self, products: tuple[str, ...], outside: tuple[str, ...]) -> Reply:
+        """How our loan and a product the documents lack relate ("借呗和花呗有冲突吗"): nothing to say about it."""
+        loans = [self.kb.product(p) for p in products]
+        names, which = "、".join(p.name for p in loans), "、".join(outside)
+        lines = [f"两份资料里没有{which}的信息，没法说它和{names}有没有关系、会不会互相影响。"]
+        lines += [f"你自己账户里的情况，请到{p.channel}查询。" for p in loans if p.channel]
+        return Reply("\n".join(lines), kind="not_understood", products=products)
 
     def not_understood(self, products: tuple[str, ...] = ()) -> Reply:
         """The polite decline. A question that names our loan ("为什么我的借呗减了") is about it: the reply names
