@@ -402,6 +402,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷提前还清会不会被关掉", "freeze_close"),  # whether it gets closed: not the prepayment fee
     ("借呗老是不用会不会自动关闭", "freeze_close"),  # was a menu
     ("WE2000会不会自动取消", "freeze_close"),  # 自动 is not automatic repayment here
+    ("为什么大家的借呗利息都不一样", "rates"),  # rates differ between people: one product, nothing to compare
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
