@@ -403,6 +403,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗老是不用会不会自动关闭", "freeze_close"),  # was a menu
     ("WE2000会不会自动取消", "freeze_close"),  # 自动 is not automatic repayment here
     ("为什么大家的借呗利息都不一样", "rates"),  # rates differ between people: one product, nothing to compare
+    ("为啥微粒贷评估不通过", "how_to_apply"),  # not approved: the application, not a vanished limit
+    ("借呗明明还了却提示有逾期", "account_issue"),  # the account's display, not a vanished limit
+    ("借呗会不会影响住房公积金贷款", "credit_record"),  # one's other loans, not the conditions to open it
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
