@@ -406,6 +406,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("为啥微粒贷评估不通过", "how_to_apply"),  # not approved: the application, not a vanished limit
     ("借呗明明还了却提示有逾期", "account_issue"),  # the account's display, not a vanished limit
     ("借呗会不会影响住房公积金贷款", "credit_record"),  # one's other loans, not the conditions to open it
+    ("卡里明明有钱，借呗为啥还不了", "account_issue"),  # a repayment that fails: not a vanished limit
+    ("我的WE2000为什么还不了款", "account_issue"),
+    ("微粒贷怎么还不了钱呢", "account_issue"),  # … nor the loan's payout
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
