@@ -409,6 +409,11 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("卡里明明有钱，借呗为啥还不了", "account_issue"),  # a repayment that fails: not a vanished limit
     ("我的WE2000为什么还不了款", "account_issue"),
     ("微粒贷怎么还不了钱呢", "account_issue"),  # … nor the loan's payout
+    ("借呗为啥开通失败了", "how_to_apply"),  # opening it failed: not a failed deduction
+    ("微粒贷申请不成功是怎么回事", "how_to_apply"),  # was a menu
+    ("我想使用WE2000", "how_to_apply"),  # wanting to use it, not closing it
+    ("哪里有微粒贷呀", "how_to_apply"),  # where the entry is
+    ("我不想使用借呗了", "freeze_close"),  # … while not wanting it stays closing it
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
