@@ -414,6 +414,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("我想使用WE2000", "how_to_apply"),  # wanting to use it, not closing it
     ("哪里有微粒贷呀", "how_to_apply"),  # where the entry is
     ("我不想使用借呗了", "freeze_close"),  # … while not wanting it stays closing it
+    ("微粒贷到现在累计放款有多少", "business_stats"),  # the lender's total lending, not one loan's payout
+    ("WE2000的额度怎么变小了", "limit_lost"),  # a lowered limit, not how limits are raised
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
