@@ -416,6 +416,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("我不想使用借呗了", "freeze_close"),  # … while not wanting it stays closing it
     ("微粒贷到现在累计放款有多少", "business_stats"),  # the lender's total lending, not one loan's payout
     ("WE2000的额度怎么变小了", "limit_lost"),  # a lowered limit, not how limits are raised
+    ("WE2000卡在下一步点不动", "account_issue"),  # a stuck screen, not the payout
+    ("人在国外还能还借呗吗", "repayment_methods"),  # repaying from abroad, not expanding abroad (future_plans)
+    ("微粒贷的还款计划可以换吗", "repayment_methods"),  # a repayment plan is no business plan
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
