@@ -564,3 +564,22 @@ def test_how_our_loan_relates_to_a_product_the_documents_lack_is_not_answered(en
 def test_switching_to_mybank_keeps_its_own_topic(engine: Engine) -> None:
     reply = engine.reply("rel3", "网商贷和借呗有冲突吗")
     assert reply.kind == "uncovered" and reply.intent == "mybank_switch"
+
+
+@pytest.mark.parametrize("question", ["支付宝怎么发红包", "微信怎么收发红包"])
+def test_how_to_send_red_packets_is_not_a_credit_question(engine: Engine, question: str) -> None:
+    """Red packets are credit data in the documents, but how to send one is a question about the app."""
+    reply = engine.reply(f"rp:{question}", question)
+    assert reply.kind == "not_understood" and reply.intent is None
+
+
+def test_red_packets_helping_a_loan_is_still_credit_evaluation(engine: Engine) -> None:
+    reply = engine.reply("rp3", "经常收发红包对微粒贷有帮助吗")
+    assert reply.kind == "answer" and reply.intent == "credit_evaluation"
+
+
+def test_a_bank_named_beside_our_loan_is_not_answered_with_the_platform_cooperation(engine: Engine) -> None:
+    """The WeChat–芝麻信用 cooperation requires a word such as 银行 that the bank's name holds; only an uncovered
+    topic (the 借呗/网商贷 switch) is taken as the outside product's own. The relation is beyond the documents."""
+    reply = engine.reply("rel4", "借呗和网商银行是什么关系")
+    assert reply.kind == "not_understood" and "没有网商银行的信息" in reply.text

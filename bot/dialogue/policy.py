@@ -280,10 +280,10 @@ class Policy:
         return self._answer(intent, chosen, parse, context)
 
     def _about(self, parse: Parse, outside: tuple[str, ...]) -> bool:
-        """Whether a leading candidate is the topic of a product the documents lack: it requires a word of that
-        product's name (网商 for 网商贷 and 网商银行: switching between 借呗 and 网商贷)."""
-        return any(word in name for c in parse.candidates[:3] for word in self.intents[c.intent].requires
-                   for name in outside)
+        """Whether a leading candidate is the topic of a product the documents lack: an uncovered topic that
+        requires a word of that product's name (网商 for 网商贷 and 网商银行: switching between 借呗 and 网商贷)."""
+        return any(word in name for c in parse.candidates[:3] if self.intents[c.intent].kind == "uncovered"
+                   for word in self.intents[c.intent].requires for name in outside)
 
     def choose(self, intent: str, product: str | None, context: Context) -> Decision:
         """A pressed button: ``intent`` for ``product``, with the conversation's numbers."""
