@@ -419,6 +419,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000卡在下一步点不动", "account_issue"),  # a stuck screen, not the payout
     ("人在国外还能还借呗吗", "repayment_methods"),  # repaying from abroad, not expanding abroad (future_plans)
     ("微粒贷的还款计划可以换吗", "repayment_methods"),  # a repayment plan is no business plan
+    ("借呗可以让家人代为还款吗", "repayment_methods"),  # someone else repaying, not the bank card
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
