@@ -422,6 +422,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗可以让家人代为还款吗", "repayment_methods"),  # someone else repaying, not the bank card
     ("WE2000逾期60天以上的比例有多少", "risk_statistics"),  # a share of borrowers, not one's own penalty
     ("WE2000注销以后会怎么样", "freeze_close"),  # after closing it, not the product's future (以后会)
+    ("微粒贷可以用微信还款吗", "repayment_methods"),  # repaying through WeChat, not WeChat's cooperation
+    ("借呗换了号码以后还能用吗", "account_issue"),  # a new phone number: the account, not the bank card
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
