@@ -486,7 +486,8 @@ def test_a_clause_of_question_words_alone_adds_no_second_answer(engine: Engine, 
     assert (reply.kind, reply.intent, reply.also) == (kind, intent, ())
 
 
-@pytest.mark.parametrize("question", ["微粒贷是什么，要芝麻分吗", "WE2000是啥 要芝麻分吗"])
+@pytest.mark.parametrize("question", ["微粒贷是什么，要芝麻分吗", "WE2000是啥 要芝麻分吗",
+                                      "微粒貸是什麼，要芝麻分嗎"])  # Traditional: 嗎 asks as 吗 does
 def test_what_is_it_is_still_a_question_of_its_own(engine: Engine, question: str) -> None:
     reply = engine.reply(f"wi:{question}", question)
     assert (reply.intent, reply.also) == ("product_overview", ("zhima_requirement",))
