@@ -590,3 +590,10 @@ def test_a_bank_named_beside_our_loan_is_not_answered_with_the_platform_cooperat
     topic (the 借呗/网商贷 switch) is taken as the outside product's own. The relation is beyond the documents."""
     reply = engine.reply("rel4", "借呗和网商银行是什么关系")
     assert reply.kind == "not_understood" and "没有网商银行的信息" in reply.text
+
+
+def test_the_qq_version_of_a_loan_is_its_own_uncovered_topic(engine: Engine) -> None:
+    """"微信上有微粒贷，那QQ里有吗" asks about QQ, not how WeChat and 芝麻信用 cooperate; "QQ微粒贷跟微信是不是一样的"
+    got the comparison table of all our loans before: qq_channel absorbs both."""
+    reply = engine.reply("qq1", "微信上有微粒贷，那QQ里有吗")
+    assert reply.kind == "uncovered" and reply.intent == "qq_channel" and reply.also == ()
