@@ -597,3 +597,19 @@ def test_the_qq_version_of_a_loan_is_its_own_uncovered_topic(engine: Engine) -> 
     got the comparison table of all our loans before: qq_channel absorbs both."""
     reply = engine.reply("qq1", "微信上有微粒贷，那QQ里有吗")
     assert reply.kind == "uncovered" and reply.intent == "qq_channel" and reply.also == ()
+
+
+@pytest.mark.parametrize("question, kind, intent", [
+    ("WE2000提前还款有什么区别", "answer", "prepayment"),  # the comparison words are about prepaying
+    ("花贝和WE2000一样吗", "suggest", None),  # a typo of 花呗: nothing of ours to compare WE2000 with
+])
+def test_one_loan_named_once_gets_no_table_of_all_our_loans(engine: Engine, question: str, kind: str,
+                                                             intent: str | None) -> None:
+    reply = engine.reply(f"one:{question}", question)
+    assert (reply.kind, reply.intent) == (kind, intent)
+    assert "vs" not in reply.text
+
+
+def test_two_loans_are_still_compared(engine: Engine) -> None:
+    reply = engine.reply("two", "微粒贷和借呗有什么区别")
+    assert reply.intent == "compare" and set(reply.products) == {"weilidai", "jiebei"}

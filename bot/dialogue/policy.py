@@ -306,6 +306,11 @@ class Policy:
             # "借呗和网商贷有什么区别": ours against one the documents lack, asked in comparison words, is compared
             # (the answer says what it cannot include), not switching between them
             ranked = [(compare, ranked[0][1]), *(r for r in ranked[1:] if r[0] != compare)]
+        elif (len(e.products) == 1 and len(e.product_spans) == 1 and not (e.outside or e.others)
+              and len(context.products) < 2 and not _ADVICE.search(parse.folded)):
+            # "借呗提前还款有什么区别", "花贝和借呗一样吗": one loan of ours, named once, and nothing to compare it
+            # with; the table of all our loans answers none of it
+            ranked = [r for r in ranked if r[0] != compare]
         ranked = self._absorbed(ranked, parse.folded)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
