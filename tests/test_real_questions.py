@@ -448,6 +448,14 @@ def test_a_connector_inside_a_question_does_not_split_it(engine: Engine) -> None
     assert both.intent == "max_amount" and both.also == ("rates",)
 
 
+@pytest.mark.parametrize("question", ["哪个产品利息最低啊", "哪家利息最低"])
+def test_which_of_our_loans_costs_least_is_compared_without_a_name(engine: Engine, question: str) -> None:
+    """No product named, and 产品/哪家 unknown to the intents, but what is compared is a loan's cost: our loans."""
+    reply = engine.reply(f"cmp:{question}", question)
+    assert reply.kind == "answer" and reply.intent == "compare"
+    assert all(name in reply.text.split("\n")[0] for name in ("微粒贷", "借呗", "WE2000"))
+
+
 @pytest.mark.parametrize("question", ["借条和欠条有什么区别", "推荐个好用的手机"])
 def test_a_comparison_of_things_that_are_not_loans_is_declined(engine: Engine, question: str) -> None:
     assert engine.reply(question, question).kind == "not_understood"

@@ -65,8 +65,10 @@ UNCOVERED_UNKNOWN = 0.3
 _BORROW = re.compile(r"借|贷")
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
                          r"冻结|解冻|注销|账户")
-# Without a product named, a comparison whose words are this much unknown to every intent compares other things
+# Without a product named, a comparison whose words are this much unknown to every intent compares other things,
+# unless it compares what a loan costs or asks ("哪个产品利息最低")
 COMPARE_UNKNOWN = 0.15
+_LOAN_TERMS = re.compile(r"利息|利率|息费|额度|手续费|罚息|年化|日息|芝麻分|审批|放款")
 # How a follow-up starts: "那微粒贷呢", "要是借两万", "同样的钱微粒贷要多少"
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
@@ -358,7 +360,7 @@ class Policy:
                     e.products or _LOAN_WORDS.search(parse.folded)):
                 return Chosen(None, 0.0, "uncovered topic without any word about borrowing")  # "茅台股票还能买吗"
             if ranking.intent == self.comparison and parse.unknown >= COMPARE_UNKNOWN and not (
-                    e.products or e.others or context.products):
+                    e.products or e.others or context.products or _LOAN_TERMS.search(parse.folded)):
                 # "借条和欠条有什么区别", "苹果和三星哪个好": what is compared is none of ours
                 return Chosen(None, 0.0, f"a comparison of things unknown to every intent ({parse.unknown:.0%})")
             return Chosen(ranking.intent, ranking.score, ranking.reason)
