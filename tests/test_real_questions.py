@@ -621,3 +621,11 @@ def test_one_loan_named_once_gets_no_table_of_all_our_loans(engine: Engine, ques
 def test_two_loans_are_still_compared(engine: Engine) -> None:
     reply = engine.reply("two", "微粒贷和借呗有什么区别")
     assert reply.intent == "compare" and set(reply.products) == {"weilidai", "jiebei"}
+
+
+@pytest.mark.parametrize("prefix", ["我想知道", "想问下", "问一下，"])
+def test_a_courtesy_prefix_does_not_change_the_answer(engine: Engine, prefix: str) -> None:
+    """"我想知道微粒贷放款要多久" was a menu and "想问下微粒贷放款要多久" another topic than the bare question."""
+    bare = engine.reply("p0", "微粒贷放款要多久")
+    polite = engine.reply(f"p:{prefix}", prefix + "微粒贷放款要多久")
+    assert (polite.kind, polite.intent, polite.text) == (bare.kind, bare.intent, bare.text)
