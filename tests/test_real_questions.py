@@ -623,9 +623,17 @@ def test_two_loans_are_still_compared(engine: Engine) -> None:
     assert reply.intent == "compare" and set(reply.products) == {"weilidai", "jiebei"}
 
 
-@pytest.mark.parametrize("prefix", ["我想知道", "想问下", "问一下，"])
+@pytest.mark.parametrize("prefix", ["我想知道", "想问下", "问一下，", "那个"])
 def test_a_courtesy_prefix_does_not_change_the_answer(engine: Engine, prefix: str) -> None:
     """"我想知道微粒贷放款要多久" was a menu and "想问下微粒贷放款要多久" another topic than the bare question."""
     bare = engine.reply("p0", "微粒贷放款要多久")
     polite = engine.reply(f"p:{prefix}", prefix + "微粒贷放款要多久")
     assert (polite.kind, polite.intent, polite.text) == (bare.kind, bare.intent, bare.text)
+
+
+def test_a_question_opening_with_nage_is_not_a_follow_up(engine: Engine) -> None:
+    """"那个…" opens a new question as often as "那…呢" follows up; "那个微粒贷怎么还款呀" after an interest question
+    got the interest for 微粒贷 (那个 is now courtesy, like 请问)."""
+    engine.reply("ng", "借呗借一万用30天多少利息")
+    reply = engine.reply("ng", "那个微粒贷怎么还款呀")
+    assert reply.intent == "repayment_methods" and reply.products == ("weilidai",)
