@@ -424,6 +424,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000注销以后会怎么样", "freeze_close"),  # after closing it, not the product's future (以后会)
     ("微粒贷可以用微信还款吗", "repayment_methods"),  # repaying through WeChat, not WeChat's cooperation
     ("借呗换了号码以后还能用吗", "account_issue"),  # a new phone number: the account, not the bank card
+    ("WE2000可以体现吗", "withdraw"),  # 体现 is 提现 mistyped: was not understood
+    ("我微信是最新版本怎么没有WE2000", "how_to_apply"),  # the app version and the entry, not the cooperation
+    ("从哪找WE2000", "how_to_apply"),  # was not understood
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
