@@ -427,6 +427,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000可以体现吗", "withdraw"),  # 体现 is 提现 mistyped: was not understood
     ("我微信是最新版本怎么没有WE2000", "how_to_apply"),  # the app version and the entry, not the cooperation
     ("从哪找WE2000", "how_to_apply"),  # was not understood
+    ("借呗利息如何降下来", "rates"),  # lowering one's rate: the rates and what they depend on, not a lost limit
+    ("怎么设置WE2000还钱方式", "repayment_methods"),  # 还钱方式 is 还款方式: was a menu
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
