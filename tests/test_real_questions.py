@@ -642,3 +642,10 @@ def test_a_question_opening_with_nage_is_not_a_follow_up(engine: Engine) -> None
     engine.reply("ng", "借呗借一万用30天多少利息")
     reply = engine.reply("ng", "那个微粒贷怎么还款呀")
     assert reply.intent == "repayment_methods" and reply.products == ("weilidai",)
+
+
+@pytest.mark.parametrize("text", ["我想知道", "请问", "那个"])
+def test_the_opening_words_of_a_question_alone_ask_nothing(engine: Engine, text: str) -> None:
+    """"我想知道" got the conditions to open a loan, "那个" the limits, "请问" asked which product to introduce."""
+    reply = engine.reply(f"begun:{text}", text)
+    assert reply.kind == "not_understood" and reply.intent is None

@@ -63,6 +63,8 @@ SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the 
 # "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
 UNCOVERED_UNKNOWN = 0.3
 _BORROW = re.compile(r"借|贷")
+# the opening words of a question with nothing after them (the courtesy the parser drops before a question)
+_BEGUN = re.compile(r"(?:我想知道|我想问一?下|想问一?下|问一?下|请问一?下?|麻烦问一?下|那个|嗯)+")
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
                          r"冻结|解冻|注销|账户")
 # Without a product named, a comparison whose words are this much unknown to every intent compares other things,
@@ -334,6 +336,8 @@ class Policy:
         if context.intent and context.intent not in self._smalltalk and self._follows_up(parse, context, ranking):
             return Chosen(context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes",
                           follow_up=True)
+        if _BEGUN.fullmatch(clean(parse.folded).replace(" ", "")):
+            return Chosen(None, 0.0, "a question begun, nothing asked yet")  # "我想知道", "那个", "请问"
         switched = self._switch(parse, context, ranking)
         if switched is not None:
             return Chosen(switched, FOLLOW_UP_SCORE, f"follow-up on another topic of the conversation ({switched})",
