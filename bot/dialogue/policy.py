@@ -12,7 +12,7 @@ from ..text.normalize import clean, fold, has_meaning, normalize
 from ..understanding.entities import without_worded
 from ..understanding.intents import Intent, written_by
 from ..understanding.matcher import bigrams
-from ..understanding.parser import Parse
+from ..understanding.parser import QUESTION_OPENINGS, Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
 from .context import Context
@@ -63,8 +63,8 @@ SUGGEST_SPREAD = 15.0  # suggestions: candidates within this many points of the 
 # "周末去哪玩比较好" in the middle of a conversation) is an uncovered topic only if it has a word about borrowing.
 UNCOVERED_UNKNOWN = 0.3
 _BORROW = re.compile(r"借|贷")
-# the opening words of a question with nothing after them (the courtesy the parser drops before a question)
-_BEGUN = re.compile(r"(?:我想知道|我想问一?下|想问一?下|问一?下|请问一?下?|麻烦问一?下|那个|嗯)+")
+# the opening words of a question with nothing after them ("我想知道", "请问一下", "那个", "嗯")
+_BEGUN = re.compile(r"(?:" + "|".join((*QUESTION_OPENINGS, "一下", "嗯")) + ")+")
 _LOAN_WORDS = re.compile(r"借|贷|还款|还钱|几号还|额度|利息|分期|逾期|征信|扣款|放款|到账|提现|卡|欠款|账单|"
                          r"冻结|解冻|注销|账户")
 # Without a product named, a comparison whose words are this much unknown to every intent compares other things,

@@ -23,9 +23,11 @@ _MASK_WORDS = frozenset(_MASKS.values()) | {"几天", "几个", "个月", "多�
 # A suggestion must share at least this much IDF weight of content words with the question (one word that
 # fewer than about a third of the intents use).
 RELEVANT_WEIGHT = 1.0
+# Words that open a question and ask nothing themselves ("我想知道微粒贷放款要多久", "那个借呗怎么还款")
+QUESTION_OPENINGS = ("请问", "麻烦问一下", "麻烦问下", "我想知道", "我想问一下", "我想问下", "想问一下", "想问下",
+                     "问一下", "问下", "那个")
 # Courtesy at either end of a question; it is matched without it when enough is left.
-_POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|请问|麻烦问一下|麻烦问下|麻烦|哈喽|在吗|"
-                     r"我想知道|我想问一下|我想问下|想问一下|想问下|问一下|问下|那个)+[\s,，。.!！]*"
+_POLITE = re.compile(r"^[\s,，。.!！]*(?:你好|您好|" + "|".join(QUESTION_OPENINGS) + r"|麻烦|哈喽|在吗)+[\s,，。.!！]*"
                      r"|[\s,，。.!！]*(?:谢谢你?|谢谢啦|谢了|多谢|感谢)+[\s,，。.!！~]*$")
 MIN_AFTER_POLITE = 3
 # A list number in front of the question, as people paste numbered questions ("1:看不到微粒贷图标", "2为什么没有微粒贷",
