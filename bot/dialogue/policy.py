@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..text.normalize import clean, fold, has_meaning, normalize
+from ..text.normalize import clean, has_meaning, normalize
 from ..understanding.entities import without_worded
 from ..understanding.intents import Intent, written_by
 from ..understanding.matcher import bigrams
@@ -599,7 +599,7 @@ class Policy:
 
     def _clause_questions(self, parse: Parse, intent: str) -> list[str]:
         """The intents the message's clauses confidently ask, in order (those ``intent`` absorbs left out)."""
-        clauses = [c for c in _CLAUSE.split(fold(parse.text)) if c.strip()]  # 嗎 asks as 吗 does
+        clauses = [c for c in _CLAUSE.split(parse.typed) if c.strip()]  # folded: 嗎 asks as 吗 does
         if len(clauses) < 2:
             return []
         found: list[str] = []

@@ -96,7 +96,8 @@ class Parse:
     """What the bot understood of one message."""
 
     text: str  # as typed
-    folded: str  # NFKC, Simplified, lower case
+    typed: str  # the text folded and nothing else (NFKC, Simplified, lower case): what clauses are split on
+    folded: str  # folded, numbers written as digits, courtesy and list numbers dropped: what is understood
     entities: Entities
     candidates: tuple[Candidate, ...]  # best first
     residue: str  # what is left once entities and filler words are removed ("" for a bare follow-up)
@@ -153,7 +154,7 @@ class Understanding:
         return self._parses.get(text, lambda: self._parse(text))
 
     def _parse(self, text: str) -> Parse:
-        folded = fold(text)
+        folded = typed = fold(text)
         if self.pinyin.looks_like(folded) and clean(folded).replace(" ", "") not in self._names:
             folded = self.pinyin.read(folded)  # "jiebei lixi" → "借呗利息" (a product name such as WE2000 stays)
         folded = _MASKED_NUMBER.sub("几", folded)  # "借***元" → "借几元": a number the user did not give
@@ -176,8 +177,8 @@ class Understanding:
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
-        return Parse(text=text, folded=folded, entities=entities, candidates=tuple(candidates), residue=residue,
-                     unknown=unknown, passed_over=passed, form=form)
+        return Parse(text=text, typed=typed, folded=folded, entities=entities, candidates=tuple(candidates),
+                     residue=residue, unknown=unknown, passed_over=passed, form=form)
 
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
