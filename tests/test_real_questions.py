@@ -429,6 +429,8 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("从哪找WE2000", "how_to_apply"),  # was not understood
     ("借呗利息如何降下来", "rates"),  # lowering one's rate: the rates and what they depend on, not a lost limit
     ("怎么设置WE2000还钱方式", "repayment_methods"),  # 还钱方式 is 还款方式: was a menu
+    ("WE2000我可以申请吗", "how_to_apply"),  # applying, with no score named: not the 芝麻分 requirement
+    ("借呗得多少信誉才能开", "zhima_requirement"),  # guards: 信誉 is the score, so it stays the requirement
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
