@@ -195,3 +195,31 @@ def test_an_intent_that_requires_words_still_leads_when_one_is_there(engine: Eng
 def test_how_to_borrow_with_the_product_is_how_to_open_and_use_it(engine: Engine, text: str) -> None:
     reply = engine.reply("borrow", text)
     assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
+
+
+def _with_phrase(intents_copy: Path, field: str) -> Engine:
+    """An engine whose approval_time intent has one more phrase, 等通知要几天, as a ``field`` (cues or keywords)."""
+    path = intents_copy / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = {"cues": "    cues: [多久通过", "keywords": "    keywords: [审批"}[field]
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor.replace("[", "[等通知要几天, "), 1), encoding="utf-8")
+    return build_engine(KNOWLEDGE, intents_copy)
+
+
+def test_a_new_cue_moves_only_the_questions_that_contain_it(intents_copy: Path) -> None:
+    """A cue is a keyword's bonus without the vocabulary: every other question scores exactly as before, while
+    the same phrase as a keyword shifts the word weights of questions that merely share a character pair."""
+    sharing = ["微粒贷还款前会发通知吗", "到期了会不会通知我"]  # 通知: a pair of the phrase new to the intent
+    questions = [*sharing, *(case["text"] for case in load_cases(DEV))]
+    before = build_engine(KNOWLEDGE, INTENTS).understanding
+    cued = _with_phrase(intents_copy, "cues").understanding
+    for question in questions:
+        assert cued.parse(question).candidates == before.parse(question).candidates, question
+    asked = "WE2000等通知要几天啊"
+    old = {c.intent: c.score for c in before.parse(asked).candidates}
+    new = {c.intent: c.score for c in cued.parse(asked).candidates}
+    assert new["approval_time"] > old.get("approval_time", 0.0) and max(new, key=new.__getitem__) == "approval_time"
+    keyworded = _with_phrase(intents_copy, "keywords").understanding
+    for question in sharing:
+        assert keyworded.parse(question).candidates != before.parse(question).candidates, question

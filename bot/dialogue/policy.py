@@ -230,8 +230,8 @@ def _names_only(text: str) -> bool:
 
 
 def _cued(spec: Intent, folded: str) -> bool:
-    """Whether one of the intent's cue words (``keywords``) is in the folded text."""
-    return any(k.lower() in folded for k in spec.keywords)
+    """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
+    return any(k.lower() in folded for k in (*spec.keywords, *spec.cues))
 
 
 class Policy:

@@ -176,7 +176,7 @@ def intent_warnings(old: EngineLike, new: EngineLike) -> list[str]:
     titles = {i.id: i.title for i in intents}
     warnings = []
     for intent in intents:
-        for keyword in intent.keywords:
+        for keyword in (*intent.keywords, *intent.cues):
             if _empty(keyword):
                 warnings.append(f"意图〈{intent.title}〉的关键词 {keyword!r} 去掉标点和表情后是空的，不起作用")
         for example in intent.examples:

@@ -57,7 +57,10 @@ class Intent(Record):
     topics: tuple[Topic, ...] = ()  # knowledge-base topics whose facts answer it (their wording is its vocabulary)
     shows: tuple[Topic, ...] = ()  # further topics a listing shows whose wording belongs to other intents
     keywords: tuple[str, ...] = ()
-    keyword_required: bool = False  # matched only when one of its keywords is in the question (QQ, …)
+    # cue phrases with a keyword's bonus that stay out of the vocabulary (and jieba's dictionary): one moves only
+    # the questions that contain it, where a keyword's character pairs shift the word weights of every question
+    cues: tuple[str, ...] = ()
+    keyword_required: bool = False  # matched only when one of its keywords (or cues) is in the question (QQ, …)
     # the intent cannot lead a question without one of these words, and gets no bonus for them; further down it
     # stays a rival (the cooperation between WeChat and 芝麻信用 is not asked by a question that names neither a
     # platform nor a company)

@@ -182,7 +182,10 @@ class Understanding:
 
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
-        a suggestion must, or it is an unrelated menu."""
+        a suggestion must, or it is an unrelated menu. One of its ``cues`` in the question is such a word."""
+        spec = self.intents.get(intent)
+        if spec is not None and any(cue.lower() in parse.folded for cue in spec.cues):
+            return True
         form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
         return self.matcher.shared_weight(tokens, intent) >= RELEVANT_WEIGHT
