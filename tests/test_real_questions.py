@@ -432,6 +432,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000我可以申请吗", "how_to_apply"),  # applying, with no score named: not the 芝麻分 requirement
     ("借呗得多少信誉才能开", "zhima_requirement"),  # guards: 信誉 is the score, so it stays the requirement
     ("WE2000提交以后多久能通过", "approval_time"),  # a cue (intents/README: cues): was closing it
+    ("芝麻分怎么降低了这么多", "credit_record"),  # a falling score: was a menu
+    ("我的芝麻分突然降了是为什么", "credit_record"),  # … or a vanished limit
+    ("WE2000额度由好几万变成几百了", "limit_lost"),  # a lowered limit: was how limits are raised
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
