@@ -435,6 +435,9 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("芝麻分怎么降低了这么多", "credit_record"),  # a falling score: was a menu
     ("我的芝麻分突然降了是为什么", "credit_record"),  # … or a vanished limit
     ("WE2000额度由好几万变成几百了", "limit_lost"),  # a lowered limit: was how limits are raised
+    ("WE2000提前还最低款可以吗", "partial_repay"),  # the least repayment, not the prepayment fee
+    ("借呗的利息可以降低些吗", "rates"),  # was a menu
+    ("我芝麻信用不涨分是什么原因", "credit_evaluation"),  # the score, not the loan limit
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
