@@ -229,11 +229,6 @@ def _names_only(text: str) -> bool:
     return bool(_PARTICLES_ONLY.fullmatch(unrestated) or _HOW_IS.fullmatch(unrestated.lstrip(_PARTICLE_CHARS)))
 
 
-def _cued(spec: Intent, folded: str) -> bool:
-    """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
-    return any(k.lower() in folded for k in (*spec.keywords, *spec.cues))
-
-
 class Policy:
     """Decides what to do with a message; holds the intents and how to parse a clause of a message."""
 
@@ -250,6 +245,11 @@ class Policy:
         self.comparison = written_by(intents, "comparison")
         self.overview = written_by(intents, "overview")
         self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
+        self._cue_words = {i: spec.cue_words() for i, spec in intents.items()}
+
+    def _cued(self, intent: str, folded: str) -> bool:
+        """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
+        return any(word in folded for word in self._cue_words[intent])
 
     def decide(self, parse: Parse, context: Context) -> Decision:
         """The one decision for a message."""
@@ -527,7 +527,7 @@ class Policy:
         for intent, value in ranked[1:3]:
             spec = self.intents[intent]
             if (top in spec.absorbs and value >= score - ABSORB_LEAD
-                    and _cued(spec, folded)):
+                    and self._cued(intent, folded)):
                 return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
         return ranked
 
@@ -541,7 +541,7 @@ class Policy:
         pairs = bigrams(parse.folded)
         for topic in effects:
             spec = self.intents[topic]
-            if _cued(spec, parse.folded) or {p for p in bigrams(spec.title) if p.isalpha()} & pairs:
+            if self._cued(topic, parse.folded) or {p for p in bigrams(spec.title) if p.isalpha()} & pairs:
                 return topic
         return effects[0]
 

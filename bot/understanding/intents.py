@@ -67,6 +67,10 @@ class Intent(Record):
     requires: tuple[str, ...] = ()
     examples: tuple[str, ...] = rule(min_length=3)
 
+    def cue_words(self) -> tuple[str, ...]:
+        """Its keywords and cues in lower case, as a folded text is."""
+        return tuple(word.lower() for word in (*self.keywords, *self.cues))
+
     def check(self) -> list[Problem]:
         """Examples use only the known placeholders; the fields agree with each other."""
         problems = []

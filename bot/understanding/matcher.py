@@ -98,8 +98,7 @@ class IntentMatcher:
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
         self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
         for intent in intents:
-            for keyword in (*intent.keywords, *intent.cues) if intent.id in position else ():
-                keyword = keyword.lower()
+            for keyword in intent.cue_words() if intent.id in position else ():
                 self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
         required = {i.id for i in intents if i.keyword_required}
         self._gated = [g in required for g in self._group_ids]

@@ -121,6 +121,7 @@ class Understanding:
     def __init__(self, kb: KnowledgeBase, intents: tuple[Intent, ...], tokenizer: Tokenizer) -> None:
         self.kb = kb
         self.intents = {i.id: i for i in intents}
+        self._cues = {i.id: tuple(cue.lower() for cue in i.cues) for i in intents}  # a cue makes a suggestion relevant
         self.tokenizer = tokenizer
         self._forms: Memo[str, Form] = Memo(4096)
         self._parses: Memo[str, Parse] = Memo(4096)
@@ -183,8 +184,7 @@ class Understanding:
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
         a suggestion must, or it is an unrelated menu. One of its ``cues`` in the question is such a word."""
-        spec = self.intents.get(intent)
-        if spec is not None and any(cue.lower() in parse.folded for cue in spec.cues):
+        if any(cue in parse.folded for cue in self._cues.get(intent, ())):
             return True
         form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
