@@ -213,6 +213,13 @@ def test_suggestions_share_a_word_with_the_question(engine: Engine) -> None:
             assert engine.understanding.relevant(parse, suggestion.intent), (question, suggestion)
 
 
+def test_a_short_question_of_common_words_gets_the_topics_it_is_close_to(engine: Engine) -> None:
+    """"WE2000能借几天嘛" shares no content word with any intent (几天 is a number's placeholder), but the loan
+    term scores high: a menu that has it, not "not understood"."""
+    reply = engine.reply("sg:term", "WE2000能借几天嘛")
+    assert reply.kind == "suggest" and "loan_term" in [s.intent for s in reply.suggestions]
+
+
 def test_explain_names_the_decision_and_its_reason(engine: Engine) -> None:
     text = engine.explain("ex1", "借呗冻结了还能解冻吗")
     assert "freeze_close" in text.split("candidates")[1].splitlines()[1]  # the top candidate

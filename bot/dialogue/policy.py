@@ -22,6 +22,9 @@ ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answe
 ANSWER_MARGIN = 2.0  # … or the top is this far ahead of the runner-up
 CONFIDENT_SCORE = 65.0  # at or above this the margin does not matter
 SUGGEST_SCORE = 40.0  # between this and ANSWER_SCORE → "你是不是想问…"
+# A suggestion shares a content word with the question, or scores at least this: short questions whose words are
+# all common ("微信为什么没微粒贷", "借呗可以借几天嘛") still get the topics they are close to
+RELEVANT_SCORE = 55.0
 # With domain evidence (a product or platform is named) the question is surely about loans: a lower bar.
 DOMAIN_ANSWER_SCORE = 36.0
 DOMAIN_SUGGEST_SCORE = 28.0
@@ -471,7 +474,8 @@ class Policy:
             spec = self.intents[candidate.intent]
             if candidate.score < score - SUGGEST_SPREAD or spec.kind == "smalltalk":
                 continue
-            if self._relevant(parse, candidate.intent):  # no menu of topics that share nothing with the question
+            # no menu of topics that share nothing with the question, unless it scores this close to it
+            if candidate.score >= RELEVANT_SCORE or self._relevant(parse, candidate.intent):
                 options.append(candidate.intent)
         if not options:
             return Decision("decline", None, score, reason + "; no suggestion shares a word with the question",
