@@ -213,6 +213,13 @@ def test_suggestions_share_a_word_with_the_question(engine: Engine) -> None:
             assert engine.understanding.relevant(parse, suggestion.intent), (question, suggestion)
 
 
+def test_zai_typed_for_again_after_can_is_read_as_again(engine: Engine) -> None:
+    """"还钱以后能在借吗" is 再借 mistyped: borrowing again; "能在借呗里借吗" says where, and keeps its 在."""
+    reply = engine.reply("zai1", "借呗还钱以后能在借吗")  # was the product's future plans (以后)
+    assert (reply.kind, reply.intent) == ("uncovered", "borrow_again")
+    assert "在借呗" in engine.understanding.parse("现在能在借呗里借钱吗").folded
+
+
 def test_a_short_question_of_common_words_gets_the_topics_it_is_close_to(engine: Engine) -> None:
     """"WE2000能借几天嘛" shares no content word with any intent (几天 is a number's placeholder), but the loan
     term scores high: a menu that has it, not "not understood"."""

@@ -54,6 +54,10 @@ _CANONICAL = {"如何": "怎么", "怎么样": "怎么", "怎样": "怎么", "�
               "是啥": "是什么"}
 
 
+# 在 typed for 再 after a modal verb: "还能在借吗" asks to borrow again ("能在借呗里借吗" says where: 在 stays)
+_AGAIN_TYPO = re.compile(r"(可以|能)在(借(?![呗唄])|开|申请|用(?!户))")
+
+
 def _canonical(text: str) -> str:
     return _SAME_QUESTION.sub(lambda m: _CANONICAL[m.group()], text)
 
@@ -161,6 +165,7 @@ class Understanding:
         folded = _MASKED_NUMBER.sub("几", folded)  # "借***元" → "借几元": a number the user did not give
         folded = written_numbers(folded)  # "借一点五万" → "借1.5万", "借5,000元" → "借5000元"
         folded = _LOOSE_SPACE.sub("", _unspaced(folded))  # "借 呗 借 三 万" → "借呗借三万"
+        folded = _AGAIN_TYPO.sub(r"\1再\2", folded)  # "还了可以在借吗" → "还了可以再借吗"
         polite = _POLITE.sub("", _LIST_NUMBER.sub("", folded))
         if len(clean(polite)) >= MIN_AFTER_POLITE:
             folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy (and "1:" a list number)
