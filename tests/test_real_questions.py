@@ -481,6 +481,14 @@ def test_a_connector_inside_a_question_does_not_split_it(engine: Engine) -> None
     assert both.intent == "max_amount" and both.also == ("rates",)
 
 
+def test_asked_to_recommend_the_cheapest_it_compares_and_recommends_none(engine: Engine) -> None:
+    """"推荐一个利息最低的给我" names no product and no comparison word: the neutral comparison of our loans with
+    "I can't decide for you", not a menu (it was one: 个人账户和操作问题 among the options)."""
+    reply = engine.reply("rec1", "推荐一个利息最低的给我")
+    assert reply.kind == "answer" and reply.intent == "compare" and reply.text.startswith("我不能替你做决定")
+    assert all(name in reply.text for name in ("微粒贷", "借呗", "WE2000"))
+
+
 @pytest.mark.parametrize("question", ["哪个产品利息最低啊", "哪家利息最低"])
 def test_which_of_our_loans_costs_least_is_compared_without_a_name(engine: Engine, question: str) -> None:
     """No product named, and 产品/哪家 unknown to the intents, but what is compared is a loan's cost: our loans."""
