@@ -646,6 +646,8 @@ def test_the_qq_version_of_a_loan_is_its_own_uncovered_topic(engine: Engine) -> 
     got the comparison table of all our loans before: qq_channel absorbs both."""
     reply = engine.reply("qq1", "微信上有微粒贷，那QQ里有吗")
     assert reply.kind == "uncovered" and reply.intent == "qq_channel" and reply.also == ()
+    # the QQ version named as one word (cues: qq微粒贷, qq上的微粒贷 …) outweighs the topic asked about it
+    assert engine.reply("qq2", "qq上的微粒贷可以提前还吗").intent == "qq_channel"
 
 
 @pytest.mark.parametrize("question, kind, intent", [
