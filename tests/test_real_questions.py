@@ -482,6 +482,13 @@ def test_a_connector_inside_a_question_does_not_split_it(engine: Engine) -> None
     assert both.intent == "max_amount" and both.also == ("rates",)
 
 
+def test_haobuhao_after_the_name_jiebei_is_no_request_for_advice(engine: Engine) -> None:
+    """"借…好不好" asks whether borrowing is a good idea, but the 借 of 借呗 is the product's name: "借呗晚还一天好不好
+    影响芝麻分" asks about a late repayment, and got the neutral comparison of our loans."""
+    reply = engine.reply("hbh1", "借呗晚还一天好不好影响芝麻分")
+    assert reply.intent != "compare" and not reply.text.startswith("我不能替你做决定")
+
+
 def test_asked_to_recommend_the_cheapest_it_compares_and_recommends_none(engine: Engine) -> None:
     """"推荐一个利息最低的给我" names no product and no comparison word: the neutral comparison of our loans with
     "I can't decide for you", not a menu (it was one: 个人账户和操作问题 among the options)."""

@@ -80,7 +80,7 @@ _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what 
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
 # Asking whether to borrow at all ("我该不该借微粒贷", "借微粒贷去还信用卡划算吗"): a neutral comparison, never a yes.
 _SHOULD_BORROW = re.compile(r"该不该(?:借|用|开)|应不应该(?:借|用)|要不要(?:借|用|开)|借不借|值不值得(?:借|用)|"
-                            r"值得(?:借|用)吗|借.{0,12}(?:划算|划不划算|合适|好不好)|(?:划算|合适)吗.{0,3}借")
+                            r"值得(?:借|用)吗|借.{0,12}(?:划算|划不划算|合适)|借(?![呗唄]).{0,12}好不好|(?:划算|合适)吗.{0,3}借")
 # A short question about another topic of the same conversation: "逾期呢", "利息呢", "那违约金呢"
 _SWITCH = re.compile(r"^(?:那|那么)?(?P<topic>.{1,6}?)(?:呢|咋样|怎么样|怎么算|多少)[?？。!！]*$")
 MAX_SWITCH_RESIDUE = 4
