@@ -55,7 +55,7 @@ _CANONICAL = {"如何": "怎么", "怎么样": "怎么", "怎样": "怎么", "�
 
 
 # 在 typed for 再 after a modal verb: "还能在借吗" asks to borrow again ("能在借呗里借吗" says where: 在 stays)
-_AGAIN_TYPO = re.compile(r"(可以|能)在(借(?![呗唄])|开|申请|用(?!户))")
+_AGAIN_TYPO = re.compile(r"(可以|能)在(借(?![呗唄])|开|申请|用(?!户)|分期)")
 
 
 def _canonical(text: str) -> str:
