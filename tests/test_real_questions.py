@@ -459,6 +459,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("借呗提额还要输入密码吗", "account_issue"),  # a password prompt: the account, not how limits rise
     ("WE2000额度一直不张", "raise_limit"),  # 不张 is 不涨 mistyped: was a menu
     ("芝麻分要如何才能提高", "credit_evaluation"),  # raising the score, not a loan's limit
+    ("微粒贷借了一上午还没下款", "disbursement"),  # 下款 is the payout: was borrowing again
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
