@@ -658,6 +658,8 @@ def test_the_qq_version_of_a_loan_is_its_own_uncovered_topic(engine: Engine) -> 
     assert reply.kind == "uncovered" and reply.intent == "qq_channel" and reply.also == ()
     # the QQ version named as one word (cues: qq微粒贷, qq上的微粒贷 …) outweighs the topic asked about it
     assert engine.reply("qq2", "qq上的微粒贷可以提前还吗").intent == "qq_channel"
+    # … and so is QQ set against WeChat when the name is mistyped (微粒代): cues qq跟微信, qq和微信
+    assert engine.reply("qq3", "QQ微粒代跟微信有什么不同").intent == "qq_channel"
 
 
 @pytest.mark.parametrize("question, kind, intent", [
