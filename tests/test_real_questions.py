@@ -460,6 +460,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000额度一直不张", "raise_limit"),  # 不张 is 不涨 mistyped: was a menu
     ("芝麻分要如何才能提高", "credit_evaluation"),  # raising the score, not a loan's limit
     ("微粒贷借了一上午还没下款", "disbursement"),  # 下款 is the payout: was borrowing again
+    ("WE2000在哪儿", "how_to_apply"),  # 哪儿 reads as 哪 (在哪, as the examples write it): was not understood
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
