@@ -461,6 +461,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("芝麻分要如何才能提高", "credit_evaluation"),  # raising the score, not a loan's limit
     ("微粒贷借了一上午还没下款", "disbursement"),  # 下款 is the payout: was borrowing again
     ("WE2000在哪儿", "how_to_apply"),  # 哪儿 reads as 哪 (在哪, as the examples write it): was not understood
+    ("WE2000怎么更改借款日期", "repay_date"),  # 更改 reads as 修改, a word the intents know: was a menu
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
