@@ -200,7 +200,7 @@ def test_how_to_borrow_with_the_product_is_how_to_open_and_use_it(engine: Engine
 def _with_phrase(intents_copy: Path, field: str) -> Engine:
     """An engine whose approval_time intent has one more phrase, 等通知要几天, as a ``field`` (cues or keywords)."""
     path = intents_copy / "eligibility.yaml"
-    text = path.read_text(encoding="utf-8")
+    text = (INTENTS / "eligibility.yaml").read_text(encoding="utf-8")  # the shipped file: one change at a time
     anchor = {"cues": "    cues: [多久通过", "keywords": "    keywords: [审批"}[field]
     assert anchor in text
     path.write_text(text.replace(anchor, anchor.replace("[", "[等通知要几天, "), 1), encoding="utf-8")
@@ -223,3 +223,21 @@ def test_a_new_cue_moves_only_the_questions_that_contain_it(intents_copy: Path) 
     keyworded = _with_phrase(intents_copy, "keywords").understanding
     for question in sharing:
         assert keyworded.parse(question).candidates != before.parse(question).candidates, question
+
+
+@pytest.mark.parametrize("cue, message", [
+    ("提额", "'提额' 也是 raise_limit 的关键词"),  # raise_limit's keyword: both get the bonus
+    ("审批", "'审批' 已经是本意图的关键词"),  # approval_time's own keyword: it would count twice
+])
+def test_a_cue_that_decides_nothing_is_refused(intents_copy: Path, cue: str, message: str) -> None:
+    """kb check (and every reload) refuses a cue another intent also has, or its own intent already has."""
+    from bot.datafiles.errors import KnowledgeError
+    from bot.understanding.intents import load_intents
+
+    path = intents_copy / "eligibility.yaml"
+    anchor = "    cues: [多久通过"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(anchor, f"    cues: [{cue}, 多久通过", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_intents(intents_copy)
+    assert message in "\n".join(error.value.problems)

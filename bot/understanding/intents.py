@@ -83,6 +83,11 @@ class Intent(Record):
                 problems.append(Problem(("examples",), "例句不能为空"))
             if self.requires and not any(word.lower() in example.lower() for word in self.requires):
                 problems.append(Problem(("examples",), f"例句 {example!r} 不含 requires 里的任何词，永远匹配不上"))
+        seen = {k.lower() for k in self.keywords}
+        for cue in self.cues:
+            if cue.lower() in seen:
+                problems.append(Problem(("cues",), f"提示短语 {cue!r} 已经是本意图的关键词或提示短语，重复了"))
+            seen.add(cue.lower())
         if problems:
             return problems
         if self.kind == "smalltalk" and not (self.reply or self.answer == "help"):
@@ -147,11 +152,28 @@ def load_intents(directory: Path) -> tuple[Intent, ...]:
         for effect in intent.effects:
             if effect in kinds and kinds[effect] != "uncovered":
                 problems.append(f"{origin[intent.id]} ({intent.id}): effects: {effect!r} 不是 uncovered 意图")
+    problems += _shared_cues(intents, origin)
     if not problems:
         intents = _add_learned(intents, learned, problems)
     if problems:
         raise KnowledgeError(problems)
     return tuple(intents)
+
+
+def _shared_cues(intents: list[Intent], origin: dict[str, str]) -> list[str]:
+    """A cue that is also another intent's keyword or cue gives both the bonus: it decides nothing."""
+    owners: dict[str, list[str]] = {}
+    for intent in intents:
+        for word in intent.cue_words():
+            owners.setdefault(word, []).append(intent.id)
+    problems = []
+    for intent in intents:
+        for cue in intent.cues:
+            others = [o for o in owners[cue.lower()] if o != intent.id]
+            if others:
+                problems.append(f"{origin[intent.id]} ({intent.id}): cues: {cue!r} 也是 {', '.join(others)} 的关键词或"
+                                "提示短语，两边都加分，起不到区分作用")
+    return problems
 
 
 def _add_learned(intents: list[Intent], learned: list[tuple[str, object]], problems: list[str]) -> list[Intent]:
