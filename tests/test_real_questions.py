@@ -462,6 +462,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("微粒贷借了一上午还没下款", "disbursement"),  # 下款 is the payout: was borrowing again
     ("WE2000在哪儿", "how_to_apply"),  # 哪儿 reads as 哪 (在哪, as the examples write it): was not understood
     ("WE2000怎么更改借款日期", "repay_date"),  # 更改 reads as 修改, a word the intents know: was a menu
+    ("欠你们WE2000多少钱来着", "account_issue"),  # what one owes: the account, not the overdue penalty
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
@@ -620,7 +621,8 @@ def test_cannot_borrow_and_when_to_repay_are_named(engine: Engine, question: str
     assert (reply.kind, reply.intent) == ("uncovered", intent)
 
 
-@pytest.mark.parametrize("question", ["借呗跟花呗会不会有冲突", "用花呗会影响微粒贷吗？两者有关联吗"])
+@pytest.mark.parametrize("question", ["借呗跟花呗会不会有冲突", "用花呗会影响微粒贷吗？两者有关联吗",
+                                      "微粒贷能跟花呗一起用吗"])
 def test_how_our_loan_relates_to_a_product_the_documents_lack_is_not_answered(engine: Engine, question: str) -> None:
     """The documents know nothing of 花呗, so nothing of how it and our loan bear on each other: no answer about
     something else (was the 芝麻分 requirement, the raising factors or a menu), the loan's channel named."""
