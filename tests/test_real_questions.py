@@ -218,6 +218,8 @@ def test_zai_typed_for_again_after_can_is_read_as_again(engine: Engine) -> None:
     reply = engine.reply("zai1", "借呗还钱以后能在借吗")  # was the product's future plans (以后)
     assert (reply.kind, reply.intent) == ("uncovered", "borrow_again")
     assert "在借呗" in engine.understanding.parse("现在能在借呗里借钱吗").folded
+    assert "可以在借款后" in engine.understanding.parse("WE2000可以在借款后一周内还清吗").folded  # when: 在 stays
+    assert "能在开户行" in engine.understanding.parse("WE2000能在开户行还吗").folded  # where: 在 stays
     assert engine.reply("zai2", "WE2000分期以后还能在分期吗").intent == "loan_term"  # 再分期: was a menu
 
 

@@ -55,8 +55,9 @@ _CANONICAL = {"如何": "怎么", "怎么样": "怎么", "怎样": "怎么", "�
               "是啥": "是什么", "哪儿": "哪", "更改": "修改", "清除": "删除"}
 
 
-# 在 typed for 再 after a modal verb: "还能在借吗" asks to borrow again ("能在借呗里借吗" says where: 在 stays)
-_AGAIN_TYPO = re.compile(r"(可以|能)在(借(?![呗唄])|开|申请|用(?!户)|分期)")
+# 在 typed for 再 after a modal verb: "还能在借吗" asks to borrow again; 在 stays where it says where or when
+# ("能在借呗里借吗", "可以在借款后30天内还清", "能在开户行还吗")
+_AGAIN_TYPO = re.compile(r"(可以|能)在(借(?![呗唄])(?![^，,。？?！!]{0,2}(?:后|期间))|开(?!户)|申请|用(?!户)|分期)")
 
 
 def _canonical(text: str) -> str:
