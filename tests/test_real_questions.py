@@ -466,6 +466,7 @@ def test_a_button_for_a_topic_that_names_the_product_does_not_name_it_twice(engi
     ("WE2000怎么更改借款日期", "repay_date"),  # 更改 reads as 修改, a word the intents know: was a menu
     ("欠你们WE2000多少钱来着", "account_issue"),  # what one owes: the account, not the overdue penalty
     ("借呗显示可借***元 不用也要利息吗", "rates"),  # interest on what is not borrowed: the rates, not the maximum
+    ("借呗能花呗还吗", "repayment_methods"),  # repaying with 花呗: how it is repaid, not the application conditions
 ])
 def test_a_cue_word_does_not_override_what_is_asked(engine: Engine, question: str, intent: str) -> None:
     reply = engine.reply(f"cue:{question}", question)
