@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.datafiles.errors import KnowledgeError
 from bot.engine import Engine, build_engine
 from bot.evaluation import evaluate, load_cases
+from bot.understanding.intents import load_intents
 from tests.conftest import INTENTS, KNOWLEDGE, REPO, fresh_engine
 
 DEV = Path(__file__).parent / "data" / "dev.jsonl"
@@ -212,7 +214,7 @@ def test_a_new_cue_moves_only_the_questions_that_contain_it(intents_copy: Path) 
     the same phrase as a keyword shifts the word weights of questions that merely share a character pair."""
     sharing = ["微粒贷还款前会发通知吗", "到期了会不会通知我"]  # 通知: a pair of the phrase new to the intent
     questions = [*sharing, *(case["text"] for case in load_cases(DEV))]
-    before = build_engine(KNOWLEDGE, INTENTS).understanding
+    before = fresh_engine().understanding  # the shipped files: the shared engine, not a third build
     cued = _with_phrase(intents_copy, "cues").understanding
     for question in questions:
         assert cued.parse(question).candidates == before.parse(question).candidates, question
@@ -231,9 +233,6 @@ def test_a_new_cue_moves_only_the_questions_that_contain_it(intents_copy: Path) 
 ])
 def test_a_cue_that_decides_nothing_is_refused(intents_copy: Path, cue: str, message: str) -> None:
     """kb check (and every reload) refuses a cue another intent also has, or its own intent already has."""
-    from bot.datafiles.errors import KnowledgeError
-    from bot.understanding.intents import load_intents
-
     path = intents_copy / "eligibility.yaml"
     anchor = "    cues: [多久通过"
     text = path.read_text(encoding="utf-8")
