@@ -85,6 +85,18 @@ def _without_names(folded: str, entities: Entities, joined: bool = False) -> str
                             for s, e in entities.product_spans])
 
 
+def _cue_text(folded: str, entities: Entities) -> str:
+    """Where keywords and cues are looked for: the text as typed and with the loan names (and a 和/跟/与 before
+    one) taken out ("我借呗的额度" has the cue 我的额度, "网商贷跟借呗是什么关系" 网商贷是什么关系), and without its
+    numbers when it names a term ("借7600元分12期" has the cue 分期); "|" joins them so that no cue spans two."""
+    text = folded
+    if entities.product_spans:
+        text += "|" + _without_names(folded, entities, joined=True)
+    if entities.values.months is not None and (unnumbered := _DIGITS.sub("", folded)) != folded:
+        text += "|" + unnumbered
+    return text
+
+
 LETTER_SPACED = 0.7  # a message most of whose space-separated pieces are one character is typed letter by letter
 
 
@@ -173,15 +185,8 @@ class Understanding:
             folded = polite  # "帮忙关闭微粒贷谢谢" asks to close it; the thanks is courtesy (and "1:" a list number)
         masked, entities = self._mask(folded)
         form = self._form(_canonical(masked))
-        # cue words are looked for in the text as typed and with the loan names (and a 和/跟/与 before one) taken
-        # out ("我借呗的额度" has the cue 我的额度, "网商贷跟借呗是什么关系" 网商贷是什么关系); "|" joins the two so
-        # that no cue spans them
-        cues = folded
-        if entities.product_spans:
-            cues += "|" + _without_names(folded, entities, joined=True)
-        if entities.values.months is not None and (unnumbered := _DIGITS.sub("", folded)) != folded:
-            cues += "|" + unnumbered  # "借7600元分12期" has the cue 分期
-        candidates, unknown, passed = self.matcher.analyse(form, cues, frozenset(entities.slots()))
+        candidates, unknown, passed = self.matcher.analyse(form, _cue_text(folded, entities),
+                                                           frozenset(entities.slots()))
         residue = _FILLER.sub("", form.chars)
         for mask in _MASKS_LONGEST_FIRST:
             residue = residue.replace(mask, "")
@@ -191,8 +196,11 @@ class Understanding:
     def relevant(self, parse: Parse, intent: str) -> bool:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
         a suggestion must, or it is an unrelated menu. One of its ``cues`` in the question is such a word."""
-        if any(cue in parse.folded for cue in self._cues.get(intent, ())):
-            return True
+        cues = self._cues.get(intent, ())
+        if cues:
+            text = _cue_text(parse.folded, parse.entities)
+            if any(cue in text for cue in cues):
+                return True
         form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
         return self.matcher.shared_weight(tokens, intent) >= RELEVANT_WEIGHT
