@@ -136,6 +136,8 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("WE2000审核周期多长", "approval_time"),  # the time a review takes, not the loan's term
     ("借呗提前还完了还可以借吗", "borrow_again"),  # borrowing again, not the fee of repaying early
     ("微粒贷这个月的还了下个月还可以借吗", "borrow_again"),
+    ("微粒贷的额度怎么变少了啊", "limit_lost"),  # why one's own limit dropped, not what raises a limit
+    ("我借呗额度为什么突然减少", "limit_lost"),
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -707,3 +709,10 @@ def test_the_opening_words_of_a_question_alone_ask_nothing(engine: Engine, text:
     """"我想知道" got the conditions to open a loan, "那个" the limits, "请问" asked which product to introduce."""
     reply = engine.reply(f"begun:{text}", text)
     assert reply.kind == "not_understood" and reply.intent is None
+
+
+@pytest.mark.parametrize("question", ["我的微粒贷为什么额度还是不提升", "借呗额度一直没有提升是为什么"])
+def test_a_limit_that_does_not_grow_gets_what_raises_it(engine: Engine, question: str) -> None:
+    """A limit that stays the same is about raising it (the factors the documents name), not a lost limit."""
+    reply = engine.reply(f"grow:{question}", question)
+    assert (reply.kind, reply.intent) == ("answer", "raise_limit"), reply.text
