@@ -248,8 +248,10 @@ def test_why_no_jiebei_lists_its_entry_conditions(engine: Engine) -> None:
         assert condition in full, condition
 
 
-def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engine) -> None:
-    reply = engine.reply("rq16", "芝麻分怎么提高")
+@pytest.mark.parametrize("question", ["芝麻分怎么提高", "芝麻分要怎样才能高一些", "我的芝麻分如何才能变高"])
+def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engine, question: str) -> None:
+    # "…才能高一些" got each loan's score threshold, "…才能变高" how to raise a loan's limit
+    reply = engine.reply(f"rq16:{question}", question)
     assert reply.intent == "credit_evaluation" and reply.products == ()
     assert reply.text.startswith("【芝麻信用】") and "【微粒贷】" not in reply.text and "消费行为" in reply.text
 
