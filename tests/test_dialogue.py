@@ -92,6 +92,19 @@ def test_interest_with_chinese_numerals(engine: Engine) -> None:
     assert "67.50元–270.00元" in text  # 15000 × 0.015% × 30 and × 0.06% × 30
 
 
+@pytest.mark.parametrize("question", ["借呗借0元分12期", "微粒贷借0元用30天多少利息", "借呗0元逾期5天罚多少",
+                                      "WE2000借0元30天，第10天提前还"])
+def test_a_zero_amount_is_said_to_lend_nothing_not_an_error(engine: Engine, question: str) -> None:
+    # "借0元分12期" raised ValueError (a schedule refuses a zero principal): the user saw the error reply
+    reply = engine.reply(f"zero:{question}", question)
+    assert reply.kind == "answer" and reply.text.startswith("金额是0元：不借钱就没有利息、分期或罚息可算")
+
+
+def test_a_zero_amount_after_a_calculation_is_answered_too(engine: Engine) -> None:
+    engine.reply("zero-follow", "借呗借1万分12期每月还多少")
+    assert engine.reply("zero-follow", "0元呢").text.startswith("金额是0元")
+
+
 def test_amount_above_the_maximum_gets_the_maximum_not_a_calculation(engine: Engine) -> None:
     text = ask(engine, "WE2000借5000元用30天多少利息").text
     assert "5000元超过了资料中的最高额度2000元" in text and "75.00" not in text

@@ -17,6 +17,8 @@ class Calculations(Writer):
     """Renderers ``interest``, ``instalments``, ``overdue`` and ``prepayment``."""
 
     def _interest(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        if self._lends_nothing(slots, draft):
+            return
         amount = self._amount(slots, products)
         days, how = self._days(slots)
         assumed = [] if slots.amount else [f"没有说金额，按{money(amount)}举例"]
@@ -84,6 +86,8 @@ class Calculations(Writer):
         return True
 
     def _installment(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
+        if self._lends_nothing(slots, draft):
+            return
         amount = self._amount(slots, products)
         months = slots.months or (slots.days // DAYS_PER_MONTH if slots.days and slots.days >= DAYS_PER_MONTH else None)
         months = months or EXAMPLE_MONTHS
@@ -153,6 +157,8 @@ class Calculations(Writer):
     def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
         days = slots.overdue_days  # "逾期5000元10天" reads the 10 days as overdue days; a loan term is not
         compute = days is not None
+        if compute and self._lends_nothing(slots, draft):
+            return
         amount = self._amount(slots, products)
         if compute:
             self._example_note(slots, draft, amount)
@@ -201,6 +207,8 @@ class Calculations(Writer):
             return
         amount, repay_day = slots.amount, slots.repay_day
         assert amount is not None and repay_day is not None
+        if self._lends_nothing(slots, draft):
+            return
         stated = slots.days or (slots.months * DAYS_PER_MONTH if slots.months else None)
         if stated is not None and repay_day > stated:
             draft.add(f"第{repay_day}天已经超过借款期限{stated}天，算不上提前还款。")

@@ -8,7 +8,7 @@ from ..calc import DAYS_PER_MONTH
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS, format_value
 from ..knowledge.models import Fact, Money
-from ..text.display import labelled, num, pct, wan
+from ..text.display import fen, labelled, num, pct, wan
 from .slots import Slots
 
 EXAMPLE_AMOUNT = Decimal(10000)
@@ -82,6 +82,16 @@ class Writer:
         if len(bounds) == 1:
             return f"固定日利率{pct(rate)}"
         return f"日利率{'下限' if rate == bounds[0] else '上限'}{pct(rate)}"
+
+    @staticmethod
+    def _lends_nothing(slots: Slots, draft: Draft) -> bool:
+        """An amount given that is 0.00元 once rounded to the fen ("借0元分12期") lends nothing: one line says so,
+        instead of zero figures (a schedule refuses a zero principal)."""
+        if slots.amount is None or fen(slots.amount) > 0:
+            return False
+        said = "金额是0元" if slots.amount.is_zero() else "金额不到1分钱"
+        draft.lead(f"{said}：不借钱就没有利息、分期或罚息可算。告诉我一个大于0的金额（比如“借1万分12期”），我再算。")
+        return True
 
     def _too_much(self, pid: str, amount: Decimal, draft: Draft) -> bool:
         top, facts = self.kb.maximum(pid)
