@@ -138,6 +138,8 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("微粒贷这个月的还了下个月还可以借吗", "borrow_again"),
     ("微粒贷的额度怎么变少了啊", "limit_lost"),  # why one's own limit dropped, not what raises a limit
     ("我借呗额度为什么突然减少", "limit_lost"),
+    ("借呗的联系方式是什么", "customer_service"),  # got the repayment methods
+    ("微粒贷咨询电话号码是多少", "customer_service"),  # was not understood
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -718,3 +720,11 @@ def test_a_limit_that_does_not_grow_gets_what_raises_it(engine: Engine, question
     """A limit that stays the same is about raising it (the factors the documents name), not a lost limit."""
     reply = engine.reply(f"grow:{question}", question)
     assert (reply.kind, reply.intent) == ("answer", "raise_limit"), reply.text
+
+
+@pytest.mark.parametrize("question", ["可不可以用花呗还借呗"])
+def test_an_either_or_question_is_not_read_as_its_negative_half(engine: Engine, question: str) -> None:
+    """"可不可以用…" asks whether one may; it holds 不可以用 (a keyword of a limit that stopped working) only as the
+    second half of 可不可以."""
+    reply = engine.reply(f"ab:{question}", question)
+    assert reply.intent != "limit_lost", reply.text

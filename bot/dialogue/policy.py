@@ -10,7 +10,7 @@ from typing import Literal
 
 from ..text.normalize import clean, has_meaning, normalize
 from ..understanding.entities import without_worded
-from ..understanding.intents import Intent, written_by
+from ..understanding.intents import Intent, occurs, written_by
 from ..understanding.matcher import bigrams
 from ..understanding.parser import QUESTION_OPENINGS, Parse
 from ..understanding.slots import SlotValues
@@ -254,7 +254,7 @@ class Policy:
 
     def _cued(self, intent: str, folded: str) -> bool:
         """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
-        return any(word in folded for word in self._cue_words[intent])
+        return any(occurs(word, folded) for word in self._cue_words[intent])
 
     def decide(self, parse: Parse, context: Context) -> Decision:
         """The one decision for a message."""

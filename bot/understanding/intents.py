@@ -68,7 +68,7 @@ class Intent(Record):
     examples: tuple[str, ...] = rule(min_length=3)
 
     def cue_words(self) -> tuple[str, ...]:
-        """Its keywords and cues in lower case, as a folded text is."""
+        """Its keywords and cues in lower case, as a folded text is (look for them with ``occurs``)."""
         return tuple(word.lower() for word in (*self.keywords, *self.cues))
 
     def check(self) -> list[Problem]:
@@ -97,6 +97,20 @@ class Intent(Record):
         if not set(self.needs) <= set(self.slots):
             return [Problem((), f"needs 里的槽位必须也在 slots 里（slots: {list(self.slots)}）")]
         return []
+
+
+def occurs(word: str, text: str) -> bool:
+    """Whether a cue word (keyword or cue) is in the text as itself: a 不… word not as the second half of an A不A
+    question ("能不能使用微粒贷" asks whether one may, though 不能使用 is in it; "可不可以用花呗还" says nothing of
+    不可以用)."""
+    start = text.find(word)
+    if start <= 0 or word[0] != "不" or len(word) < 2:
+        return start >= 0
+    while start >= 0:
+        if text[start - 1] != word[1]:
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def written_by(intents: Mapping[str, Intent], answer: AnswerKind) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ..memo import Memo
-from .intents import Intent
+from .intents import Intent, occurs
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class IntentMatcher:
         The longest cue wins: a keyword inside a longer keyword of another intent that is also found does not
         count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财)."""
         found = [(keyword, k) for first in set(folded) for keyword, k in self._keywords_by_first.get(first, ())
-                 if keyword in folded]
+                 if occurs(keyword, folded)]
         kept = [k for keyword, k in found
                 if not any(keyword != other and keyword in other and k != j for other, j in found)]
         return tuple(sorted(kept))

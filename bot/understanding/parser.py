@@ -10,7 +10,7 @@ from ..memo import Memo
 from ..text.normalize import clean, fold, normalize
 from ..text.numbers import written_numbers
 from .entities import Entities, ProductFinder, extract_numbers, unstated_slots
-from .intents import PLACEHOLDERS, Intent
+from .intents import PLACEHOLDERS, Intent, occurs
 from .matcher import Candidate, Form, IntentMatcher
 from .pinyin import PinyinReader
 from .slots import SLOT_NAMES, SPECS
@@ -199,7 +199,7 @@ class Understanding:
         cues = self._cues.get(intent, ())
         if cues:
             text = _cue_text(parse.folded, parse.entities)
-            if any(cue in text for cue in cues):
+            if any(occurs(cue, text) for cue in cues):
                 return True
         form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
