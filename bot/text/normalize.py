@@ -50,12 +50,18 @@ def to_simplified(text: str) -> str:
 # Characters people type for another one of the same sound and meaning: 帐 for 账 (到帐, 帐单, 帐号), 劵 for 券
 # (优惠劵); one character for one, so entity spans stay where they were
 _VARIANTS = str.maketrans({"帐": "账", "劵": "券"})
+# and a name typed with a character of the same sound (our own loans' names are found despite typos elsewhere)
+_NAME_TYPOS = (("网商代", "网商贷"),)
 
 
 def fold(text: str) -> str:
-    """NFKC, Traditional→Simplified, lower case and the usual variant characters (帐 → 账); punctuation kept (for
-    entity spans)."""
-    return to_simplified(text).lower().translate(_VARIANTS)
+    """NFKC, Traditional→Simplified, lower case and the usual variant characters (帐 → 账, 网商代 → 网商贷);
+    punctuation kept (for entity spans)."""
+    text = to_simplified(text).lower().translate(_VARIANTS)
+    for typed, meant in _NAME_TYPOS:
+        if typed in text:
+            text = text.replace(typed, meant)
+    return text
 
 
 def normalize(text: str) -> str:
