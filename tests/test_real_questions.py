@@ -310,6 +310,7 @@ def test_the_face_check_of_the_application_is_still_answered(engine: Engine) -> 
 
 
 @pytest.mark.parametrize("question, condition", [("借呗有没有年龄要求", "年龄"), ("开借呗一定要有公积金吗", "公积金"),
+                                                  ("微粒贷年龄受限吗", "年龄"), ("年龄不够能开通借呗吗", "年龄"),
                                                   ("大学生可以开微粒贷吗", "学生身份")])
 def test_a_condition_the_documents_do_not_list_is_said_before_the_thresholds(engine: Engine, question: str,
                                                                             condition: str) -> None:
