@@ -332,6 +332,15 @@ def _npv_and_slope(rate: Decimal, flows: list[Decimal]) -> tuple[Decimal, Decima
     return value, slope
 
 
+def _npv(rate: Decimal, flows: list[Decimal]) -> Decimal:
+    """NPV at *rate* alone, by Horner's rule from the last flow (caller sets the context)."""
+    v = _ONE / (_ONE + rate)
+    value = _ZERO
+    for cf in reversed(flows):
+        value = value * v + cf
+    return value
+
+
 def npv(rate: Decimal, cash_flows: Sequence[Decimal]) -> Decimal:
     """Net present value Σ cf_t / (1+rate)^t, with cash_flows[0] at t = 0."""
     r = _d(rate, "rate")
@@ -339,7 +348,7 @@ def npv(rate: Decimal, cash_flows: Sequence[Decimal]) -> Decimal:
         raise ValueError(f"rate must be > -1, got {r}")
     flows = _flows(cash_flows)
     with localcontext(_ctx()):
-        return _npv_and_slope(r, flows)[0]
+        return _npv(r, flows)
 
 
 # Scan points for bracketing: outward from 0, positive side first.
@@ -351,18 +360,18 @@ _NEGATIVE_GRID = tuple(
 )
 
 
-def _bracket(flows: list[Decimal], guess: Decimal | None = None) -> tuple[Decimal, Decimal] | Decimal:
+def _bracket(flows: list[Decimal], tol: Decimal, guess: Decimal | None = None) -> tuple[Decimal, Decimal] | Decimal:
     """Find an interval with a sign change of the NPV (or an exact root), nearest 0 first."""
-    f0 = _npv_and_slope(_ZERO, flows)[0]
+    near = _around(guess, flows, tol) if guess is not None else None
+    if near is not None:  # the one root is in there (0 too, when it is the root)
+        return near
+    f0 = _npv(_ZERO, flows)
     if f0.is_zero():
         return _ZERO
-    near = _around(guess, flows) if guess is not None else None
-    if near is not None:
-        return near
     for grid in (_POSITIVE_GRID, _NEGATIVE_GRID):
         prev_rate, prev_value = _ZERO, f0
         for rate in grid:
-            value = _npv_and_slope(rate, flows)[0]
+            value = _npv(rate, flows)
             if value.is_zero():
                 return rate
             if (value < 0) != (prev_value < 0):
@@ -374,17 +383,18 @@ def _bracket(flows: list[Decimal], guess: Decimal | None = None) -> tuple[Decima
 _GUESS_WIDTH = Decimal("1e-12")  # relative half-width of the interval tried around a guess
 
 
-def _around(guess: Decimal, flows: list[Decimal]) -> tuple[Decimal, Decimal] | None:
+def _around(guess: Decimal, flows: list[Decimal], tol: Decimal) -> tuple[Decimal, Decimal] | None:
     """A narrow interval around ``guess`` across which the NPV changes sign, when the flows change sign once
-    (a loan: the NPV then has exactly one root on (−1, ∞), the one the grid scan would bracket); None otherwise."""
+    (a loan: the NPV then has exactly one root on (−1, ∞), the one the grid scan would bracket); None otherwise.
+    At most ``tol`` wide, so that its middle is the root within the tolerance."""
     signs = [cf > 0 for cf in flows if not cf.is_zero()]
     if sum(a != b for a, b in pairwise(signs)) != 1:
         return None
-    width = (abs(guess) + _GUESS_WIDTH) * _GUESS_WIDTH
+    width = min((abs(guess) + _GUESS_WIDTH) * _GUESS_WIDTH, tol / 2)
     lo, hi = guess - width, guess + width
     if lo <= _NEGATIVE_GRID[-1] or hi > _POSITIVE_GRID[-1]:  # beyond what the grid scan looks at
         return None
-    f_lo, f_hi = _npv_and_slope(lo, flows)[0], _npv_and_slope(hi, flows)[0]
+    f_lo, f_hi = _npv(lo, flows), _npv(hi, flows)
     if f_lo.is_zero() or f_hi.is_zero() or (f_lo < 0) == (f_hi < 0):
         return None
     return lo, hi
@@ -419,11 +429,14 @@ def irr(
     if not (any(cf > 0 for cf in flows) and any(cf < 0 for cf in flows)):
         raise ValueError("cash_flows need at least one positive and one negative value")
     with localcontext(_ctx()):
-        found = _bracket(flows, _d(guess, "guess") if guess is not None else None)
+        found = _bracket(flows, tol, _d(guess, "guess") if guess is not None else None)
         if isinstance(found, Decimal):
             return found
         lo, hi = found
-        f_lo = _npv_and_slope(lo, flows)[0]
+        if abs(hi - lo) <= tol:  # a sign change across at most tol: its middle is the root within tol / 2
+            middle = (lo + hi) / 2
+            return _ZERO if middle.is_zero() else middle
+        f_lo = _npv(lo, flows)
         if f_lo > 0:  # orient so that NPV(lo) < 0 < NPV(hi)
             lo, hi = hi, lo
         x = (lo + hi) / 2

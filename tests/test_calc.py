@@ -449,6 +449,23 @@ def test_irr_matches_numpy_on_fee_loans(seed):
         assert abs(npv(result, flows)) < D("1e-9")
 
 
+@pytest.mark.parametrize("seed", [8, 64, 512])
+def test_irr_from_a_guess_is_the_root_the_full_solve_finds(seed):
+    """A schedule's own rate as the guess (what the answers pass) gives the root the bracket scan and Newton find,
+    within the tolerance, and the NPV changes sign across it (the guess is near, not the answer by fiat)."""
+    rng = random.Random(seed)
+    tol = D("1e-15")
+    for principal, rate, months in _random_loans(seed):
+        for schedule in (equal_instalment_schedule(principal, rate, months),
+                         equal_principal_schedule(principal, rate, months)):
+            flows = [-principal, *(row.payment for row in schedule.rows)]
+            fee = D(rng.randint(0, 50)) / 10_000  # off the guess too: a fee the schedule's rate does not include
+            flows = [flows[0], *(f + principal * fee for f in flows[1:])]
+            found, full = irr(flows, guess=rate), irr(flows)
+            assert abs(found - full) <= tol
+            assert (npv(found - tol, flows) < 0) != (npv(found + tol, flows) < 0)
+
+
 # --------------------------------------------------------------------------
 # Decimal in, Decimal out; floats rejected
 # --------------------------------------------------------------------------
