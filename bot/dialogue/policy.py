@@ -218,7 +218,7 @@ def _bare_end(parse: Parse) -> str | None:
     """The end of a range a message names and nothing else ("最低呢" → 最低)."""
     if len(parse.folded) > MAX_BARE_CHARS:  # a longer message says more (and the check below costs a few µs)
         return None
-    match = _BARE_END.fullmatch(clean(parse.folded).replace(" ", ""))
+    match = _BARE_END.fullmatch(parse.compact)
     return match.group("end") if match else None
 
 
@@ -259,7 +259,7 @@ class Policy:
     def decide(self, parse: Parse, context: Context) -> Decision:
         """The one decision for a message."""
         e = parse.entities
-        if not has_meaning(parse.folded):
+        if not has_meaning(parse.compact):
             return Decision("decline", None, 0.0, "nothing to read: no letter, digit or ideograph")
         if e.outside and not e.products:
             return Decision("outside", None, 0.0, f"names only products the documents don't cover: {list(e.outside)}",
@@ -341,7 +341,7 @@ class Policy:
         if context.intent and context.intent not in self._smalltalk and self._follows_up(parse, context, ranking):
             return Chosen(context.intent, FOLLOW_UP_SCORE, "follow-up: only a product, amount or term changes",
                           follow_up=True)
-        if _BEGUN.fullmatch(clean(parse.folded).replace(" ", "")):
+        if _BEGUN.fullmatch(parse.compact):
             return Chosen(None, 0.0, "a question begun, nothing asked yet")  # "我想知道", "那个", "请问"
         switched = self._switch(parse, context, ranking)
         if switched is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.labels import TOPIC_LABELS
@@ -126,6 +127,11 @@ class Parse:
     @property
     def top(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    @cached_property
+    def compact(self) -> str:
+        """The folded text without punctuation, emoji and spaces (kept once computed: several rules read it)."""
+        return clean(self.folded).replace(" ", "")
 
     @property
     def without_names(self) -> str:
