@@ -460,6 +460,13 @@ def test_help_says_where_account_questions_go(engine: Engine) -> None:
     assert "你自己账户里的情况" in text and "借呗在支付宝" in text and text.endswith("不构成财务建议。")
 
 
+@pytest.mark.parametrize("question", ["你是干嘛的呀", "你主要是干嘛的呀"])
+def test_asking_the_bot_what_it_is_for_gets_help_not_which_product(engine: Engine, question: str) -> None:
+    # "{product}是干嘛的" with no product named asked back which product to introduce
+    reply = engine.reply(f"what:{question}", question)
+    assert (reply.kind, reply.intent) == ("smalltalk", "help")
+
+
 def test_two_uncovered_topics_are_listed_readably(engine: Engine) -> None:
     first = engine.reply("ut", "借呗审核要多久 通过后多久到账").text.splitlines()[0]
     assert first == "两份资料里没有讲借呗的审批时间、放款和到账，这个问题我没法回答。"
