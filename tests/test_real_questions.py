@@ -141,6 +141,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("借呗的联系方式是什么", "customer_service"),  # got the repayment methods
     ("微粒贷咨询电话号码是多少", "customer_service"),  # was not understood
     ("网商代跟借呗什么关系", "mybank_switch"),  # 代 typed for 贷
+    ("我的借呗怎么成了商网贷", "mybank_switch"),  # 商网 typed for 网商
     ("WE2000客服", "customer_service"),  # a product and 客服 alone got how to open it
     ("借呗客服", "customer_service"),
 ])

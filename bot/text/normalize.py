@@ -51,7 +51,7 @@ def to_simplified(text: str) -> str:
 # (优惠劵); one character for one, so entity spans stay where they were
 _VARIANTS = str.maketrans({"帐": "账", "劵": "券"})
 # and a name typed with a character of the same sound (our own loans' names are found despite typos elsewhere)
-_NAME_TYPOS = (("网商代", "网商贷"),)
+_NAME_TYPOS = (("网商代", "网商贷"), ("商网贷", "网商贷"))
 
 
 def fold(text: str) -> str:
