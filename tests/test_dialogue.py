@@ -460,6 +460,15 @@ def test_help_says_where_account_questions_go(engine: Engine) -> None:
     assert "你自己账户里的情况" in text and "借呗在支付宝" in text and text.endswith("不构成财务建议。")
 
 
+def test_which_one_after_a_question_about_one_loan_asks_across_the_loans(engine: Engine) -> None:
+    # "能开哪个" after a 借呗 question got the verdict for 借呗 alone
+    engine.reply("which", "借呗要芝麻分吗")
+    reply = engine.reply("which", "我芝麻分620能开哪个")
+    assert reply.products == () and all(name in reply.text for name in ("微粒贷", "借呗", "WE2000"))
+    engine.reply("which-not", "借呗怎么评估信用")  # "哪个维度…" asks within the topic: the product stays
+    assert engine.reply("which-not", "哪个维度权重最高").products == ("jiebei",)
+
+
 @pytest.mark.parametrize("question", ["你是干嘛的呀", "你主要是干嘛的呀"])
 def test_asking_the_bot_what_it_is_for_gets_help_not_which_product(engine: Engine, question: str) -> None:
     # "{product}是干嘛的" with no product named asked back which product to introduce

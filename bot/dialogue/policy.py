@@ -80,6 +80,8 @@ _LOAN_TERMS = re.compile(r"利息|利率|息费|额度|手续费|罚息|年化|�
 _FOLLOW_UP_MARK = re.compile(r"那|如果|要是|假如|换成|改成|同样|也")
 _BETWEEN = re.compile(r"vs|pk|和|跟|与|对比|比较|还是|哪个")  # what stands between two product names in a comparison
 _ADVICE = re.compile(r"该借|借哪|选哪|哪个好|哪个划算|推荐|建议|值得借|要不要借|借不借")
+# a question that ends asking which one ("我芝麻分620能开哪个") asks across the products, not about the last one
+_WHICH = re.compile(r"哪(?:个|一个|款|一款|家|几个|些)(?:产品|平台)?(?:呢|啊|呀|吧|好|更好|划算|合适)?$")
 # Asking whether to borrow at all ("我该不该借微粒贷", "借微粒贷去还信用卡划算吗"): a neutral comparison, never a yes.
 _SHOULD_BORROW = re.compile(r"该不该(?:借|用|开)|应不应该(?:借|用)|要不要(?:借|用|开)|借不借|值不值得(?:借|用)|"
                             r"值得(?:借|用)吗|借.{0,12}(?:划算|划不划算|合适)|借(?![呗唄]).{0,12}好不好|(?:划算|合适)吗.{0,3}借")
@@ -492,7 +494,8 @@ class Policy:
         products = e.products or self._references(parse, context)
         same = intent == context.intent
         follow_up = same or chosen.follow_up  # the products carry over
-        if not products and spec.product_scope == "per_product" and context.products:
+        if (not products and spec.product_scope == "per_product" and context.products
+                and not _WHICH.search(parse.compact)):
             products = context.products if (follow_up or e.slots() or len(context.products) == 1) else ()
         if not products and intent == self.comparison and len(context.products) >= 2:
             products = context.products  # 哪个利息更低 right after comparing two products
