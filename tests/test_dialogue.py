@@ -460,6 +460,16 @@ def test_help_says_where_account_questions_go(engine: Engine) -> None:
     assert "你自己账户里的情况" in text and "借呗在支付宝" in text and text.endswith("不构成财务建议。")
 
 
+def test_total_interest_after_an_instalment_plan_is_the_plans_interest(engine: Engine) -> None:
+    # "利息一共多少" after "借2万分12期" got the interest of 2万 repaid at once after 360 days (1,080–4,320元),
+    # not the plan's 590–2,416元
+    plan = engine.reply("plan-interest", "借呗借2万分12期").text.splitlines()[0]
+    assert "总利息约590–2,416元" in plan
+    assert engine.reply("plan-interest", "利息一共多少").text.splitlines()[0] == plan
+    engine.reply("plan-days", "借呗借2万分12期")  # a new term in days asks the one-off interest
+    assert engine.reply("plan-days", "用30天利息多少").text.startswith("借呗借2万元用30天：利息约90–360元")
+
+
 def test_which_one_after_a_question_about_one_loan_asks_across_the_loans(engine: Engine) -> None:
     # "能开哪个" after a 借呗 question got the verdict for 借呗 alone
     engine.reply("which", "借呗要芝麻分吗")

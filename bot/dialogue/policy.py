@@ -489,8 +489,11 @@ class Policy:
     # ---------------------------------------------------------------- what is answered, for which products
     def _answer(self, intent: str, chosen: Chosen, parse: Parse, context: Context) -> Decision:
         score, reason = chosen.score, chosen.reason
-        spec = self.intents[intent]
         e = parse.entities
+        if self._plan_interest(intent, parse, context):
+            assert context.intent is not None
+            intent, reason = context.intent, reason + "; the interest of the instalment plan just shown"
+        spec = self.intents[intent]
         products = e.products or self._references(parse, context)
         same = intent == context.intent
         follow_up = same or chosen.follow_up  # the products carry over
@@ -539,6 +542,15 @@ class Policy:
                     and self._cued(intent, folded)):
                 return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
         return ranked
+
+    def _plan_interest(self, intent: str, parse: Parse, context: Context) -> bool:
+        """"利息一共多少" right after an instalment plan, with no new term: the plan's total interest (its answer
+        shows it), not the interest of a loan repaid at once after as many days."""
+        if context.intent is None or self.intents[intent].answer != "interest":
+            return False
+        values = parse.entities.values
+        return (self.intents[context.intent].answer == "instalments" and values.days is None
+                and values.months is None)
 
     def _effect(self, parse: Parse, intent: str) -> str | None:
         """The uncovered topic a question about the effect of ``intent`` asks ("借呗提前还款会影响额度吗": the limit,
