@@ -71,6 +71,16 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     assert text.count("⚠️ 以上是") == 1  # one caution for the whole reply
 
 
+@pytest.mark.parametrize("question", ["微粒贷借5000用20天利息多少，提前还款收不收费",
+                                      "微粒贷借5000用20天利息多少和提前还款收不收费"])
+def test_a_calculation_and_another_question_in_one_message_get_both_in_order(engine: Engine, question: str) -> None:
+    # the calculation was dropped: a clause asking a calculation never counted as a question of its own, "收不收费"
+    # asked nothing (no question word), and "多少和…" was one clause
+    reply = engine.reply(f"two-calc:{question}", question)
+    assert (reply.intent, reply.also) == ("interest_cost", ("prepayment",))
+    assert reply.text.index("利息约20–50元") < reply.text.index("提前还款不收费")
+
+
 def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: Engine) -> None:
     """Each clause asks one of the two best intents, so they score alike on the whole message: both are asked."""
     reply = engine.reply("rq5b", "WE2000审批快吗还有最高额度多少")

@@ -93,7 +93,7 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
 # A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
-                     r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问)")
+                     r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问|和)")
 MAX_REPLY_CHARS = 16  # "好的，知道了" and the like are short: a longer message is a question of its own
 MIN_SCORE, MAX_SCORE = 350, 950  # 芝麻分's range: a bare number in it, after a 芝麻分 question, is one
 _MONEY_WORDS = re.compile(r"[借贷还欠元块钱万千wk￥¥]")  # … unless it is said to be money ("借500呢")
@@ -109,7 +109,8 @@ _EFFECT_ONLY = re.compile(r"[会有没大不很的]*影响[大不小吗没有]*"
 _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事|是什么意思|是什么情况|是为什么|是咋回事|"
                        r"怎么办|怎么回事|怎么操作|怎么弄|怎么处理|怎么解决|如何处理|如何解决|咋处理|怎么样|咋样|"
                        r"怎么|怎样|什么意思|什么情况|什么|啥意思|啥|几|哪|能不能|可不可以|是不是|有没有|要不要|会不会|是否|"
-                       r"如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋|[没不]\s*$")  # …有限制没, …能借不
+                       r"如何操作|如何|为什么|为啥|咋回事|咋办|咋弄|咋|[没不]\s*$|"  # …有限制没, …能借不
+                       r"(?![在对])([\u4e00-\u9fff])不\1")  # A不A: 收不收费, 算不算 (在不在, 对不对: greeting, reply)
 
 # Particles that carry nothing once the question words are gone ("的呀", "这是怎么回事"; 是 stays: "微粒贷是什么" asks
 # about it)
@@ -643,8 +644,9 @@ class Policy:
             if _EFFECT_ONLY.fullmatch(own):
                 continue  # "借呗逾期一天，会有影响吗": the effect of what the message says, not a topic of its own
             spec = self.intents[top.intent]
-            if spec.product_scope == "none" or spec.needs:
-                continue
+            if spec.product_scope == "none" or (spec.needs and self._needed(top.intent, Slots.of(
+                    parse.entities.values), parse.entities.unstated) != top.intent):
+                continue  # a calculation is a question of its own only with the numbers it needs
             if top.intent not in found and top.intent not in self.intents[intent].absorbs:
                 found.append(top.intent)
         return found
