@@ -470,6 +470,23 @@ def test_total_interest_after_an_instalment_plan_is_the_plans_interest(engine: E
     assert engine.reply("plan-days", "用30天利息多少").text.startswith("借呗借2万元用30天：利息约90–360元")
 
 
+@pytest.mark.parametrize("first, topic", [("借呗逾期了", "借呗的逾期罚息"),
+                                          ("微粒贷额度怎么没了", "微粒贷的额度消失、降低或恢复")])
+@pytest.mark.parametrize("bare", ["怎么办", "为什么"])
+def test_bare_question_words_in_a_conversation_offer_its_topic(engine: Engine, first: str, topic: str,
+                                                               bare: str) -> None:
+    # "借呗逾期了" then "怎么办" named closing an account as not covered; "为什么" asked which product to introduce
+    session = f"bare:{first}:{bare}"
+    engine.reply(session, first)
+    reply = engine.reply(session, bare)
+    assert reply.kind == "suggest" and reply.suggestions[0].label == topic
+
+
+def test_bare_question_words_after_small_talk_ask_nothing(engine: Engine) -> None:
+    engine.reply("bare-thanks", "谢谢")
+    assert engine.reply("bare-thanks", "怎么办").kind == "not_understood"
+
+
 def test_which_one_after_a_question_about_one_loan_asks_across_the_loans(engine: Engine) -> None:
     # "能开哪个" after a 借呗 question got the verdict for 借呗 alone
     engine.reply("which", "借呗要芝麻分吗")

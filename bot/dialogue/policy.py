@@ -101,6 +101,7 @@ MIN_CLAUSE_RESIDUE = 3  # a clause with less own wording than this ("有吗") is
 MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("能不能吧")
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
 MAX_ASKED = 3  # at most this many questions of one message are answered
+MAX_OPTIONS = 3  # buttons offered after bare question words in a conversation
 # A question about an effect ("会影响额度吗", "有影响吗"): an intent's ``effects`` name the topic it asks about
 EFFECT = re.compile(r"影响")
 # a clause that only asks whether something has an effect ("会有影响吗", "有啥影响", "影响大不大")
@@ -174,6 +175,7 @@ class Chosen:
     suggest: bool = False  # no intent: suggestions may be offered
     follow_up: bool = False  # the conversation's question, or another topic of it: its products carry over
     said: Said = ""  # no intent: the message only acknowledges, checks or corrects what was said
+    options: tuple[str, ...] = ()  # no intent: these are offered (the conversation's topic and its related ones)
 
 
 @dataclass(frozen=True)
@@ -360,8 +362,16 @@ class Policy:
         if calculation is not None:
             return Chosen(calculation, FOLLOW_UP_SCORE, f"a bare term after an amount: the calculation ({calculation})",
                           follow_up=True)
-        if not _own_wording(parse.residue) and not e.products and not context.intent and not wants:
+        bare = not _own_wording(parse.residue) and not e.products and not wants
+        if bare and (context.intent is None or context.intent in self._smalltalk):
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
+        if (bare and context.intent is not None and context.intent not in self._smalltalk and not e.slots()
+                and _QUESTION.search(parse.folded)):
+            # "借呗逾期了" then "怎么办": not whichever topic the bare words match best (closing an account), but the
+            # conversation's topic and its related ones, one tap away
+            spec = self.intents[context.intent]
+            return Chosen(None, 0.0, f"only question words after {context.intent}: its topic and the related ones "
+                          "offered", options=tuple(dict.fromkeys((context.intent, *spec.related)))[:MAX_OPTIONS])
         if (len(e.products) == 1 and not e.slots() and _names_only(parse.residue)
                 and _names_only(clean(parse.without_names).replace(" ", ""))):
             # "微粒贷", "那借呗呢", "不是微粒贷，是借呗", "借呗怎么样" with nothing before
@@ -472,6 +482,8 @@ class Policy:
         score, reason = chosen.score, chosen.reason
         products = parse.entities.products  # still meant by the next question ("它最多给多少额度")
         slots = Slots.of(context.slots.updated(parse.entities.values))  # … and so are its numbers (a button)
+        if chosen.options:
+            return Decision("suggest", None, score, reason, products or context.products, slots, options=chosen.options)
         if not chosen.suggest:
             return Decision("decline", None, score, reason, products, slots)
         options = []
