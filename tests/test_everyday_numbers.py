@@ -34,6 +34,15 @@ def test_an_amount_followed_by_a_term_is_read_in_every_form(engine: Engine, amou
     assert "没有说金额" not in reply.text
 
 
+@pytest.mark.parametrize("amount, term", [("一千五", "十天"), ("八千五", "四十五天"), ("两千", "三十天")])
+@pytest.mark.parametrize("gap", [" ", "，"])
+def test_a_space_keeps_two_numbers_in_words_apart(engine: Engine, amount: str, term: str, gap: str) -> None:
+    # "借一千五 十天" was read as 1050 days with no amount (the space was dropped, 一千五十天 is one number)
+    values = {"一千五": 1500, "八千五": 8500, "两千": 2000, "十天": 10, "四十五天": 45, "三十天": 30}
+    first = engine.reply(f"gap:{amount}{gap}{term}", f"借呗借{amount}{gap}{term}利息多少").text.splitlines()[0]
+    assert interest_line(values[amount], values[term]) in first, first
+
+
 def test_no_amount_given_is_said_in_the_first_line(engine: Engine) -> None:
     for question in ("借呗借30天利息多少", "微粒贷分期每月还多少", "借呗逾期一周罚息多少"):
         reply = engine.reply(question, question)

@@ -35,8 +35,12 @@ MIN_AFTER_POLITE = 3
 # "3.如何获得资格"): not an amount or a term (a unit or number word follows those: 1万, 3个月, 2.5万)
 _LIST_NUMBER = re.compile(r"^\s*\d{1,2}(?:[:：、)）]|\.(?!\d)|"
                           r"(?=[\u4e00-\u9fff])(?![万千百元块天个期月年号点岁分几多周日次笔倍成折]))\s*")
-# Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing.
-_LOOSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])|(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
+# Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing — except between
+# two numbers in words, which they keep apart ("借一千五 十天" is 1500元 for 10 days, not 1050 days).
+_NUMERAL = "零〇一二三四五六七八九十百千万亿两"
+_LOOSE_SPACE = re.compile(rf"(?<=[\u4e00-\u9fff])(?<![{_NUMERAL}])\s+(?=[\u4e00-\u9fff0-9])|"
+                          rf"(?<=[{_NUMERAL}])\s+(?=[\u4e00-\u9fff])(?![{_NUMERAL}])|"
+                          r"(?<=[0-9])\s+(?=[\u4e00-\u9fff])")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A number hidden by masking (stars, as customer-service logs write them): read as an unstated number.
 _MASKED_NUMBER = re.compile(r"\*{2,}")
