@@ -34,6 +34,13 @@ def test_an_amount_followed_by_a_term_is_read_in_every_form(engine: Engine, amou
     assert "没有说金额" not in reply.text
 
 
+@pytest.mark.parametrize("written, amount", [("1,5000", 15000), ("12,0000", 120000), ("5,000", 5000)])
+def test_digits_grouped_by_four_as_wan_groups_them(engine: Engine, written: str, amount: int) -> None:
+    # "1,5000" was read as 5000
+    first = engine.reply(f"group:{written}", f"借呗借{written}用30天利息多少").text.splitlines()[0]
+    assert interest_line(amount, 30) in first, first
+
+
 @pytest.mark.parametrize("amount, term", [("一千五", "十天"), ("八千五", "四十五天"), ("两千", "三十天")])
 @pytest.mark.parametrize("gap", [" ", "，"])
 def test_a_space_keeps_two_numbers_in_words_apart(engine: Engine, amount: str, term: str, gap: str) -> None:
@@ -44,7 +51,9 @@ def test_a_space_keeps_two_numbers_in_words_apart(engine: Engine, amount: str, t
 
 
 def test_no_amount_given_is_said_in_the_first_line(engine: Engine) -> None:
-    for question in ("借呗借30天利息多少", "微粒贷分期每月还多少", "借呗逾期一周罚息多少"):
+    # "几千块", "几百" name an amount without giving it (they were read as 1000 and 100)
+    for question in ("借呗借30天利息多少", "微粒贷分期每月还多少", "借呗逾期一周罚息多少", "借呗借几千块分3期",
+                     "微粒贷借几百块用10天利息多少"):
         reply = engine.reply(question, question)
         assert reply.text.splitlines()[0].startswith("没有说金额"), (question, reply.text)
 

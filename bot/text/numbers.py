@@ -49,15 +49,15 @@ def _has_zero_before_last(span: str) -> bool:
 
 
 # "一点五万": a Chinese decimal (an integer part, 点, single digits) before a unit ("一点一点还" is no number);
-# "5,000": a thousands separator
+# "5,000": a thousands separator; "1,5000" one every four digits, as 万 groups them (15000, not 5000)
 _CN_DECIMAL = re.compile(r"(?P<whole>[零〇一二两三四五六七八九十]+)点(?P<part>[零〇一二三四五六七八九]+)"
                          r"(?=[万千亿元块])")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3,4}(?!\d))")
 
 
 def written_numbers(text: str) -> str:
     """``text`` with numbers written in words or with separators as plain decimals, for the number finders:
-    一点五万 → 1.5万, 5,000 → 5000 (only these spans change)."""
+    一点五万 → 1.5万, 5,000 → 5000, 1,5000 → 15000 (only these spans change)."""
     if "," in text:
         text = _THOUSANDS.sub("", text)
     return _CN_DECIMAL.sub(_as_decimal, text) if "点" in text else text

@@ -117,6 +117,7 @@ _AMOUNT = re.compile(
 )
 _TAIL_UNIT = {"亿": 10_000_000, "万": 1000, "w": 1000, "千": 100, "k": 100}  # the 5 of 1万5, 3千5, 1亿5
 _TAIL_BELOW = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000}  # the 8500 of 2万8500, the 500 of 3千500
+_SOME = frozenset("几数")  # before 千/百/万: "几千", "数百" say an amount without giving it
 _CN_AMOUNT = re.compile(rf"(?P<num>[{CN_CHARS}]+)\s*(?P<unit>元|块钱|块)?")
 _OVERDUE = re.compile(rf"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 # A cost asked by the annual rate: "按年化算", "用年利率算"
@@ -247,8 +248,9 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
     amount = _find_amount(text, spans)
     if amount is not None:
         value, span = amount
-        slots["amount"] = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-        named.append(("amount", span))
+        if text[span[0] - 1:span[0]] not in _SOME:  # "借几千块" names an amount without giving it (1000 was read)
+            slots["amount"] = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        named.append(("amount", span))  # masked either way
     return SlotValues(**slots), named
 
 
