@@ -482,6 +482,19 @@ def test_bare_question_words_in_a_conversation_offer_its_topic(engine: Engine, f
     assert reply.kind == "suggest" and reply.suggestions[0].label == topic
 
 
+@pytest.mark.parametrize("first", ["微粒贷怎么开通", "借呗要芝麻分吗"])
+@pytest.mark.parametrize("amount, said", [("2万呢", "2万元没有超过"), ("要是5.5w呢?", "5.5万元没有超过"),
+                                          ("那3万呢", "3万元没有超过")])
+def test_a_bare_amount_after_a_topic_without_one_asks_whether_it_can_be_borrowed(engine: Engine, first: str,
+                                                                                 amount: str, said: str) -> None:
+    # "2万呢" after how to open 微粒贷 said the documents do not cover disbursement (the one example ending in 呢);
+    # "那3万呢" already got the limits, by the luck of its characters
+    session = f"amount:{first}:{amount}"
+    engine.reply(session, first)
+    reply = engine.reply(session, amount)
+    assert reply.intent == "max_amount" and said in reply.text
+
+
 def test_bare_question_words_after_small_talk_ask_nothing(engine: Engine) -> None:
     engine.reply("bare-thanks", "谢谢")
     assert engine.reply("bare-thanks", "怎么办").kind == "not_understood"

@@ -254,6 +254,7 @@ class Policy:
         # the intents that compare products and introduce one (named by their renderer, not their id)
         self.comparison = written_by(intents, "comparison")
         self.overview = written_by(intents, "overview")
+        self.maximum = written_by(intents, "maximum")
         self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
         self._cue_words = {i: spec.cue_words() for i, spec in intents.items()}
 
@@ -362,6 +363,11 @@ class Policy:
         if calculation is not None:
             return Chosen(calculation, FOLLOW_UP_SCORE, f"a bare term after an amount: the calculation ({calculation})",
                           follow_up=True)
+        if self._bare_amount(parse, context):
+            # "借呗怎么开通" then "要是2万呢": whether that much can be borrowed, as "借2万呢" asks (not whichever topic
+            # a bare "…呢" matches best)
+            return Chosen(self.maximum, FOLLOW_UP_SCORE, "a bare amount after a topic that takes none: the limits "
+                          "against it", follow_up=True)
         bare = not _own_wording(parse.residue) and not e.products and not wants
         if bare and (context.intent is None or context.intent in self._smalltalk):
             return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
@@ -434,6 +440,13 @@ class Policy:
         if calculates is None or not (values.days or values.months):
             return None
         return calculates if (values.amount or context.slots.amount) is not None else None
+
+    def _bare_amount(self, parse: Parse, context: Context) -> bool:
+        """Only an amount (no other wording, no term), after a question about a topic that takes no amount."""
+        values = parse.entities.values
+        return (not parse.residue and values.amount is not None and not (values.days or values.months)
+                and context.intent is not None and context.intent not in self._smalltalk
+                and "amount" not in self.intents[context.intent].slots)
 
     def _follows_up(self, parse: Parse, context: Context, ranking: Ranking) -> bool:
         """A short message that only changes a product, amount or term of the previous question."""
