@@ -495,6 +495,15 @@ def test_a_bare_amount_after_a_topic_without_one_asks_whether_it_can_be_borrowed
     assert reply.intent == "max_amount" and said in reply.text
 
 
+def test_the_conversations_uncovered_topic_going_on_is_named_again(engine: Engine) -> None:
+    # "怎么恢复" after a lost limit was declined as off topic (mostly unknown words, none about borrowing)
+    engine.reply("lost-limit", "借呗额度没了")
+    reply = engine.reply("lost-limit", "怎么恢复")
+    assert (reply.kind, reply.intent, reply.products) == ("uncovered", "limit_lost", ("jiebei",))
+    engine.reply("lost-limit-stocks", "借呗额度没了")
+    assert engine.reply("lost-limit-stocks", "茅台股票还能买吗").kind == "not_understood"
+
+
 def test_bare_question_words_after_small_talk_ask_nothing(engine: Engine) -> None:
     engine.reply("bare-thanks", "谢谢")
     assert engine.reply("bare-thanks", "怎么办").kind == "not_understood"

@@ -154,6 +154,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("我的借呗怎么成了商网贷", "mybank_switch"),  # 商网 typed for 网商
     ("WE2000客服", "customer_service"),  # a product and 客服 alone got how to open it
     ("借呗客服", "customer_service"),
+    ("微粒贷被停了怎么恢复", "limit_lost"),  # getting it back, not closing an account
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)

@@ -384,9 +384,11 @@ class Policy:
             return Chosen(self.overview, BARE_SCORE, "a bare product name")
         if ranking.kind == "answer" and ranking.intent is not None:
             uncovered = self.intents[ranking.intent].kind == "uncovered"
+            continuing = ranking.intent == context.intent and not e.slots()
             if uncovered and parse.unknown >= UNCOVERED_UNKNOWN and not (
-                    e.products or _LOAN_WORDS.search(parse.folded)):
-                return Chosen(None, 0.0, "uncovered topic without any word about borrowing")  # "茅台股票还能买吗"
+                    e.products or _LOAN_WORDS.search(parse.folded) or continuing):
+                # "茅台股票还能买吗"; the conversation topic going on ("借呗额度没了" then "怎么恢复") is about it
+                return Chosen(None, 0.0, "uncovered topic without any word about borrowing")
             if ranking.intent == self.comparison and parse.unknown >= COMPARE_UNKNOWN and not (
                     e.products or e.others or context.products or _LOAN_TERMS.search(parse.folded)):
                 # "借条和欠条有什么区别", "苹果和三星哪个好": what is compared is none of ours
