@@ -509,6 +509,13 @@ def test_bare_question_words_after_small_talk_ask_nothing(engine: Engine) -> Non
     assert engine.reply("bare-thanks", "怎么办").kind == "not_understood"
 
 
+def test_interest_after_an_early_repayment_is_the_interest_of_the_days_used(engine: Engine) -> None:
+    # "要多少利息" after "第10天还清" got the interest of all 30 days (45–180元), not of the 10 days used
+    first = engine.reply("early-interest", "借呗借1万30天第10天还清").text.splitlines()[0]
+    assert "共付利息和费用约15–60元" in first
+    assert engine.reply("early-interest", "要多少利息").text.splitlines()[0] == first
+
+
 def test_which_one_after_a_question_about_one_loan_asks_across_the_loans(engine: Engine) -> None:
     # "能开哪个" after a 借呗 question got the verdict for 借呗 alone
     engine.reply("which", "借呗要芝麻分吗")

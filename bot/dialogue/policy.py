@@ -520,7 +520,7 @@ class Policy:
         e = parse.entities
         if self._plan_interest(intent, parse, context):
             assert context.intent is not None
-            intent, reason = context.intent, reason + "; the interest of the instalment plan just shown"
+            intent, reason = context.intent, reason + "; the interest of the plan or early repayment just shown"
         spec = self.intents[intent]
         products = e.products or self._references(parse, context)
         same = intent == context.intent
@@ -572,13 +572,13 @@ class Policy:
         return ranked
 
     def _plan_interest(self, intent: str, parse: Parse, context: Context) -> bool:
-        """"利息一共多少" right after an instalment plan, with no new term: the plan's total interest (its answer
-        shows it), not the interest of a loan repaid at once after as many days."""
+        """"利息一共多少" right after an instalment plan or an early repayment, with no new term: the interest that
+        answer shows (the plan's total; the days used before repaying), not the interest of the whole term."""
         if context.intent is None or self.intents[intent].answer != "interest":
             return False
-        values = parse.entities.values
-        return (self.intents[context.intent].answer == "instalments" and values.days is None
-                and values.months is None)
+        values, shown = parse.entities.values, self.intents[context.intent].answer
+        repaid_early = shown == "prepayment" and context.slots.repay_day is not None
+        return (shown == "instalments" or repaid_early) and values.days is None and values.months is None
 
     def _effect(self, parse: Parse, intent: str) -> str | None:
         """The uncovered topic a question about the effect of ``intent`` asks ("借呗提前还款会影响额度吗": the limit,
