@@ -170,3 +170,11 @@ def test_a_rambling_message_is_answered_for_its_question(engine: Engine, questio
                                                          first: str) -> None:
     reply = engine.reply(question, question)
     assert reply.intent == intent and first in reply.text.splitlines()[0] and reply.also == ()
+
+
+@pytest.mark.parametrize("amount", ["借款5000", "借款金额5000", "借了5000"])
+def test_the_amount_given_after_an_overdue_question_is_its_amount(engine: Engine, amount: str) -> None:
+    # "借款5000" after "借呗逾期3天" got the interest of 5000元 for 30 days instead of the penalty for 3 days
+    engine.reply(f"od:{amount}", "借呗逾期3天")
+    reply = engine.reply(f"od:{amount}", amount)
+    assert reply.intent == "overdue_penalty" and reply.text.startswith("借呗逾期5000元3天")

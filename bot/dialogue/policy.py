@@ -124,7 +124,7 @@ _PARTICLES_ONLY = re.compile(f"[{_PARTICLE_CHARS}吗么]*")  # what "那借呗�
 _REPLY_WORDS = re.compile(r"对不对|是真的|不是|不对|真的|假的|是的|没错|知道了|明白|懂了|收到|可以|ok|对|好|行")
 _CORRECTION = re.compile(r"不是|不对")
 # Saying again which product or number is meant ("不对，我问的是借呗", "借了2万")
-_RESTATING = re.compile(rf"{_CORRECTION.pattern}|我?(?:问|说)的是|我是(?:问|说)|[借欠贷]了|[借欠贷]的是")
+_RESTATING = re.compile(rf"{_CORRECTION.pattern}|我?(?:问|说)的是|我是(?:问|说)|[借欠贷]了|[借欠贷]的是|^款(?:金额)?$")
 _CHECK = re.compile(r"真的|假的|对不对|对[吗么嘛]")
 Said = Literal["", "ack", "check", "correction"]
 
