@@ -368,16 +368,16 @@ class Policy:
             # a bare "…呢" matches best)
             return Chosen(self.maximum, FOLLOW_UP_SCORE, "a bare amount after a topic that takes none: the limits "
                           "against it", follow_up=True)
-        bare = not _own_wording(parse.residue) and not e.products and not wants
-        if bare and (context.intent is None or context.intent in self._smalltalk):
-            return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
-        if (bare and context.intent is not None and context.intent not in self._smalltalk and not e.slots()
-                and _QUESTION.search(parse.folded)):
-            # "借呗逾期了" then "怎么办": not whichever topic the bare words match best (closing an account), but the
-            # conversation's topic and its related ones, one tap away
-            spec = self.intents[context.intent]
-            return Chosen(None, 0.0, f"only question words after {context.intent}: its topic and the related ones "
-                          "offered", options=tuple(dict.fromkeys((context.intent, *spec.related)))[:MAX_OPTIONS])
+        if not _own_wording(parse.residue) and not e.products and not wants:
+            topic = None if context.intent in self._smalltalk else context.intent
+            if topic is None:
+                return Chosen(None, 0.0, "only question words, nothing asked about")  # "能不能吧", "怎么办"
+            if not e.slots() and _QUESTION.search(parse.folded):
+                # "借呗逾期了" then "怎么办": not whichever topic the bare words match best (closing an account), but
+                # the conversation's topic and its related ones, one tap away
+                options = tuple(dict.fromkeys((topic, *self.intents[topic].related)))[:MAX_OPTIONS]
+                return Chosen(None, 0.0, f"only question words after {topic}: its topic and the related ones offered",
+                              options=options)
         if (len(e.products) == 1 and not e.slots() and _names_only(parse.residue)
                 and _names_only(clean(parse.without_names).replace(" ", ""))):
             # "微粒贷", "那借呗呢", "不是微粒贷，是借呗", "借呗怎么样" with nothing before
@@ -518,9 +518,9 @@ class Policy:
     def _answer(self, intent: str, chosen: Chosen, parse: Parse, context: Context) -> Decision:
         score, reason = chosen.score, chosen.reason
         e = parse.entities
-        if self._plan_interest(intent, parse, context):
-            assert context.intent is not None
-            intent, reason = context.intent, reason + "; the interest of the plan or early repayment just shown"
+        shown = self._shown_interest(intent, parse, context)
+        if shown is not None:
+            intent, reason = shown, reason + "; the interest of the plan or early repayment just shown"
         spec = self.intents[intent]
         products = e.products or self._references(parse, context)
         same = intent == context.intent
@@ -571,14 +571,17 @@ class Policy:
                 return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
         return ranked
 
-    def _plan_interest(self, intent: str, parse: Parse, context: Context) -> bool:
-        """"利息一共多少" right after an instalment plan or an early repayment, with no new term: the interest that
-        answer shows (the plan's total; the days used before repaying), not the interest of the whole term."""
+    def _shown_interest(self, intent: str, parse: Parse, context: Context) -> str | None:
+        """"利息一共多少" right after an instalment plan or an early repayment, with no new term: that intent again,
+        whose answer shows the interest (the plan's total; the days used before repaying), not the interest of the
+        whole term; None otherwise."""
         if context.intent is None or self.intents[intent].answer != "interest":
-            return False
+            return None
         values, shown = parse.entities.values, self.intents[context.intent].answer
         repaid_early = shown == "prepayment" and context.slots.repay_day is not None
-        return (shown == "instalments" or repaid_early) and values.days is None and values.months is None
+        if (shown == "instalments" or repaid_early) and values.days is None and values.months is None:
+            return context.intent
+        return None
 
     def _effect(self, parse: Parse, intent: str) -> str | None:
         """The uncovered topic a question about the effect of ``intent`` asks ("借呗提前还款会影响额度吗": the limit,
