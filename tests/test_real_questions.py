@@ -155,6 +155,8 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("WE2000客服", "customer_service"),  # a product and 客服 alone got how to open it
     ("借呗客服", "customer_service"),
     ("微粒贷被停了怎么恢复", "limit_lost"),  # getting it back, not closing an account
+    ("为啥我借呗的分期时间不能一年了", "loan_term"),  # the terms offered, not a menu
+    ("我的借呗怎么被管掉了", "freeze_close"),  # 管 typed for 关, was a bank-card question
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
     reply = engine.reply(f"uc:{question}", question)
@@ -277,11 +279,29 @@ def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engi
     "芝麻分快八百了还是开不了借呗为啥",
     "借呗一直开不出来是不是我哪里不够格",
     "微粒贷那个图标我怎么看不见",  # 图标: the entry
+    "微粒贷为啥还没开放",  # not yet open to me: the entry, not how long a review takes
+    "咋样我才可以有WE2000",  # was not understood
 ])
 def test_why_cannot_i_open_it_is_a_how_to_apply_question(engine: Engine, question: str) -> None:
     """A 芝麻分 mentioned as context in "why don't I have it" is not a question about the threshold."""
     reply = engine.reply(f"apply:{question}", question)
     assert (reply.kind, reply.intent) == ("answer", "how_to_apply"), reply.text
+
+
+@pytest.mark.parametrize("question", ["借呗分期了以后能不能一次性还完", "借呗分期后一次性还可以吗"])
+def test_paying_off_an_instalment_plan_at_once_is_early_repayment(engine: Engine, question: str) -> None:
+    """Clearing an instalment plan in one go is repaying early: its fee, not a menu or the date of repayment."""
+    reply = engine.reply(f"payoff:{question}", question)
+    assert (reply.kind, reply.intent) == ("answer", "prepayment"), reply.text
+    assert "提前还款" in reply.text
+
+
+def test_not_paying_every_month_is_a_question_of_how_it_is_repaid(engine: Engine) -> None:
+    """Whether one may skip monthly payments asks how the loan is repaid (the documents list 微粒贷's ways),
+    not for an example instalment plan."""
+    reply = engine.reply("monthly", "微粒贷可以不用每个月都还吗")
+    assert (reply.kind, reply.intent) == ("answer", "repayment_methods"), reply.text
+    assert "期" not in reply.text.splitlines()[0]
 
 
 def test_comparison_with_mybank_stays_a_comparison_but_switching_is_named(engine: Engine) -> None:
