@@ -156,6 +156,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("借呗客服", "customer_service"),
     ("微粒贷被停了怎么恢复", "limit_lost"),  # getting it back, not closing an account
     ("为啥我借呗的分期时间不能一年了", "loan_term"),  # the terms offered, not a menu
+    ("微粒贷的钱为什么到不了账", "disbursement"),  # the money not arriving, not a menu
     ("我的借呗怎么被管掉了", "freeze_close"),  # 管 typed for 关, was a bank-card question
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
@@ -294,6 +295,13 @@ def test_paying_off_an_instalment_plan_at_once_is_early_repayment(engine: Engine
     reply = engine.reply(f"payoff:{question}", question)
     assert (reply.kind, reply.intent) == ("answer", "prepayment"), reply.text
     assert "提前还款" in reply.text
+
+
+def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:
+    """"逾期一次" is being late: the penalty (it got a menu of unrelated topics)."""
+    reply = engine.reply("late-once", "微粒贷逾期一次该咋办")
+    assert (reply.kind, reply.intent) == ("answer", "overdue_penalty"), reply.text
+    assert "罚息" in reply.text
 
 
 def test_not_paying_every_month_is_a_question_of_how_it_is_repaid(engine: Engine) -> None:
