@@ -297,6 +297,14 @@ def test_paying_off_an_instalment_plan_at_once_is_early_repayment(engine: Engine
     assert "提前还款" in reply.text
 
 
+@pytest.mark.parametrize("question", ["WE2000有地域限制？", "借呗中途能不能停掉", "借呗能一次性全取出来吗"])
+def test_a_question_without_a_word_of_repaying_is_not_early_repayment(engine: Engine, question: str) -> None:
+    """Early repayment ``requires`` a word of paying back, settling or its cost: a region, stopping halfway or
+    taking all the money out only looked like its examples ("…可以随时还吗") and got its fee."""
+    reply = engine.reply(f"noprepay:{question}", question)
+    assert reply.intent != "prepayment" and "提前还款" not in reply.text.splitlines()[0], reply.text
+
+
 def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:
     """"逾期一次" is being late: the penalty (it got a menu of unrelated topics)."""
     reply = engine.reply("late-once", "微粒贷逾期一次该咋办")
