@@ -312,6 +312,17 @@ def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> Non
     assert "罚息" in reply.text
 
 
+@pytest.mark.parametrize("question, kind", [("微粒贷能先还利息后还本吗", "answer"),
+                                            ("借呗能不能先付利息最后再还本金", "uncovered"),
+                                            ("WE2000可以先还息再还本金吗", "uncovered")])
+def test_interest_first_principal_later_is_a_way_of_repaying(engine: Engine, question: str, kind: str) -> None:
+    """先息后本 asked in other words is how the loan is repaid (the documents list 微粒贷's ways only), not an
+    equal-instalment plan for 1万 and not repaying a part."""
+    reply = engine.reply(f"interest-first:{question}", question)
+    assert (reply.kind, reply.intent) == (kind, "repayment_methods"), reply.text
+    assert "等额本息" not in reply.text
+
+
 def test_not_paying_every_month_is_a_question_of_how_it_is_repaid(engine: Engine) -> None:
     """Whether one may skip monthly payments asks how the loan is repaid (the documents list 微粒贷's ways),
     not for an example instalment plan."""
