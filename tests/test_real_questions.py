@@ -305,6 +305,30 @@ def test_a_question_without_a_word_of_repaying_is_not_early_repayment(engine: En
     assert reply.intent != "prepayment" and "提前还款" not in reply.text.splitlines()[0], reply.text
 
 
+@pytest.mark.parametrize("question", ["借呗是不是统一时间还的", "微粒贷最近怎么这么麻烦"])
+def test_a_question_without_a_word_of_cost_gets_no_rates(engine: Engine, question: str) -> None:
+    """The rates ``require`` a word of interest, cost or price: these only looked like its examples ("…都一样吗")."""
+    reply = engine.reply(f"norates:{question}", question)
+    assert reply.intent != "rates" and "日利率" not in reply.text.splitlines()[0], reply.text
+
+
+@pytest.mark.parametrize("question", ["借呗和花呗是不是都一样", "借呗和来分期哪个更安全"])
+def test_ours_against_an_uncovered_product_in_comparison_words_alone_is_compared(engine: Engine,
+                                                                                question: str) -> None:
+    reply = engine.reply(f"cmp-out:{question}", question)
+    assert (reply.kind, reply.intent) == ("answer", "compare"), reply.text
+
+
+def test_a_topic_compared_with_an_uncovered_product_keeps_the_topic(engine: Engine) -> None:
+    reply = engine.reply("cmp-topic", "花呗跟借呗的还款日一样吗")
+    assert (reply.kind, reply.intent) == ("uncovered", "repay_date"), reply.text
+
+
+def test_how_old_one_must_be_is_an_eligibility_question(engine: Engine) -> None:
+    reply = engine.reply("age", "用微粒贷要多少岁")
+    assert (reply.kind, reply.intent) == ("answer", "eligibility"), reply.text
+
+
 def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:
     """"逾期一次" is being late: the penalty (it got a menu of unrelated topics)."""
     reply = engine.reply("late-once", "微粒贷逾期一次该咋办")

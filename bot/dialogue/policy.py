@@ -102,6 +102,7 @@ MIN_CLAUSE_CONTENT = 1  # … nor is one whose wording is only question words ("
 SURE_SCORE = 80.0  # a message whose best intent scores this much: its clauses without a question word set the scene
 MAX_ASKED = 3  # at most this many questions of one message are answered
 MAX_OPTIONS = 3  # buttons offered after bare question words in a conversation
+MAX_COMPARE_WORDS = 2  # "借呗和来分期哪个安全": a comparison says little else (安全); "还款日期" is a topic of its own
 # A question about an effect ("会影响额度吗", "有影响吗"): an intent's ``effects`` name the topic it asks about
 EFFECT = re.compile(r"影响")
 # a clause that only asks whether something has an effect ("会有影响吗", "有啥影响", "影响大不大")
@@ -117,6 +118,7 @@ _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事
 # about it)
 _PARTICLE_CHARS = "这那的了呀啊哦吧呢哈嘛啦"
 _PARTICLES = re.compile(f"[{_PARTICLE_CHARS}]")
+_LINKS = re.compile(r"[和跟与及同都也是比个]")  # the words that link products compared ("借呗和花呗都…是…")
 _PARTICLES_ONLY = re.compile(f"[{_PARTICLE_CHARS}吗么]*")  # what "那借呗呢", "微粒贷吗" say besides the name
 
 
@@ -137,6 +139,15 @@ def _said(folded: str) -> Said:
 def _own_wording(residue: str) -> str:
     """What a message or clause says besides question words and particles ("" for "是怎么回事", "能不能吧")."""
     return _PARTICLES.sub("", _QUESTION.sub("", residue))
+
+
+def _only_compares(parse: Parse) -> bool:
+    """Whether a message says nothing but how products relate ("借呗和花呗都一样的吗", "…和来分期哪个安全"): its own
+    wording without the products the documents lack and the words that link them is at most MAX_COMPARE_WORDS."""
+    own = _own_wording(parse.residue)
+    for name in parse.entities.outside:
+        own = own.replace(name, "")
+    return len(_LINKS.sub("", own)) <= MAX_COMPARE_WORDS
 
 
 def _only_replies(text: str) -> bool:
@@ -316,10 +327,12 @@ class Policy:
         if len(e.products) >= 2 and ranked and any(i == compare and v >= ranked[0][1] - COMPARE_LEAD
                                                    for i, v in ranked[:3]):
             ranked = [(compare, ranked[0][1]), *(r for r in ranked if r[0] != compare)]  # two products: compare
-        elif (e.products and e.outside and ranked and ranked[0][0] in self.intents[compare].absorbs
-              and any(i == compare for i, _ in ranked[:3]) and _COMPARISON_WORDS.search(parse.folded)):
-            # "借呗和网商贷有什么区别": ours against one the documents lack, asked in comparison words, is compared
-            # (the answer says what it cannot include), not switching between them
+        elif (e.products and e.outside and ranked and any(i == compare for i, _ in ranked[:3])
+              and _COMPARISON_WORDS.search(parse.folded)
+              and (ranked[0][0] in self.intents[compare].absorbs or _only_compares(parse))):
+            # "借呗和网商贷有什么区别", "借呗和花呗都一样的吗": ours against one the documents lack, asked in
+            # comparison words and nothing else, is compared (the answer says what it cannot include), not switching
+            # between them; "花呗跟借呗还款日是一样的吗" keeps its topic
             ranked = [(compare, ranked[0][1]), *(r for r in ranked[1:] if r[0] != compare)]
         elif (len(e.products) == 1 and len(e.product_spans) == 1 and not (e.outside or e.others)
               and len(context.products) < 2 and not _ADVICE.search(parse.folded)):
