@@ -190,14 +190,15 @@ async def test_reload_checks_figures_against_the_documents_when_they_are_configu
 async def test_reload_reports_keywords_and_examples_that_cannot_work(env: Env) -> None:
     path = env.settings.intents_dir / "costs.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("keywords: [最高额度, ", "keywords: [\"😀\", 最高额度, ", 1)
-    example = "      - \"{product}最高额度多少\"\n"
+    # interest_cost: an intent without ``requires`` (an example without such a word is refused, not warned of)
+    text = text.replace("keywords: [多少利息, ", "keywords: [\"😀\", 多少利息, ", 1)
+    example = "      - \"{product}借1万用30天多少利息\"\n"
     text = text.replace(example, example + "      - \"你好\"\n", 1)
     path.write_text(text, encoding="utf-8")
     report = (await env.ask("/reload", ADMIN)).plain
-    assert report.startswith("知识库已重新加载") and "intent:max_amount" in report
-    assert "⚠ 意图〈最高额度〉的关键词 '😀' 去掉标点和表情后是空的，不起作用" in report
-    assert "⚠ 新例句 '你好' 和〈" in report and "两个意图分不清，不能保证理解为〈最高额度〉" in report
+    assert report.startswith("知识库已重新加载") and "intent:interest_cost" in report
+    assert "⚠ 意图〈借款利息计算〉的关键词 '😀' 去掉标点和表情后是空的，不起作用" in report
+    assert "⚠ 新例句 '你好' 和〈" in report and "两个意图分不清，不能保证理解为〈借款利息计算〉" in report
 
 
 # ---------------------------------------------------------------- /review, one-tap examples, 撤销

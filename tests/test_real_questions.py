@@ -282,6 +282,8 @@ def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engi
     "微粒贷那个图标我怎么看不见",  # 图标: the entry
     "微粒贷为啥还没开放",  # not yet open to me: the entry, not how long a review takes
     "咋样我才可以有WE2000",  # was not understood
+    "如何得到WE2000",  # getting it: how to open it, not its maximum
+    "微粒贷怎么样能得到",
 ])
 def test_why_cannot_i_open_it_is_a_how_to_apply_question(engine: Engine, question: str) -> None:
     """A 芝麻分 mentioned as context in "why don't I have it" is not a question about the threshold."""
@@ -327,6 +329,19 @@ def test_a_topic_compared_with_an_uncovered_product_keeps_the_topic(engine: Engi
 def test_how_old_one_must_be_is_an_eligibility_question(engine: Engine) -> None:
     reply = engine.reply("age", "用微粒贷要多少岁")
     assert (reply.kind, reply.intent) == ("answer", "eligibility"), reply.text
+
+
+@pytest.mark.parametrize("question", ["没有WE2000可以贷款吗", "借呗咋样能贷款"])
+def test_borrowing_without_a_word_of_limit_gets_no_maximum(engine: Engine, question: str) -> None:
+    """The maximum ``requires`` a word of limit or sum ("…可以贷款吗" without one got "最高额度…")."""
+    reply = engine.reply(f"nomax:{question}", question)
+    assert reply.intent != "max_amount" and "最高" not in reply.text.splitlines()[0], reply.text
+
+
+@pytest.mark.parametrize("question", ["微粒贷可以借3k吗", "借呗能贷8k吗"])
+def test_a_sum_stands_for_a_word_of_limit(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"sum:{question}", question)
+    assert (reply.kind, reply.intent) == ("answer", "max_amount"), reply.text
 
 
 def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:

@@ -166,13 +166,17 @@ class IntentMatcher:
             return [], 1.0, ()
         keywords = self._keyword_hits(folded)
         hinted = slots & self._hinted_slots
-        barred = self._barred(folded)
+        barred = self._barred(folded, hinted)
         candidates, unknown, passed = self._memo.get((form.chars, keywords, hinted, barred, limit),
                                                      lambda: self._analyse(form, keywords, hinted, barred, limit))
         return list(candidates), unknown, passed
 
-    def _barred(self, folded: str) -> tuple[int, ...]:
-        return tuple(k for k, words in self._requires if words.search(folded) is None)
+    def _barred(self, folded: str, hinted: frozenset[str]) -> tuple[int, ...]:
+        """The intents that have none of the words they ``require``; a sum of money that an intent takes (an
+        amount in its ``hints``: "WE2000能借5k吗") stands for such a word. A day does not: "第一天忘了" is no
+        question about repaying early."""
+        vouched = set(self._hinted["amount"]) if "amount" in hinted else set()
+        return tuple(k for k, words in self._requires if k not in vouched and words.search(folded) is None)
 
     def shared_weight(self, tokens: Iterable[str], intent: str) -> float:
         """IDF weight of the question's words that the intent's vocabulary also holds (words common to every
