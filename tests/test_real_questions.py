@@ -284,6 +284,9 @@ def test_how_to_raise_zhima_score_gives_zhima_factors_not_each_loan(engine: Engi
     "咋样我才可以有WE2000",  # was not understood
     "如何得到WE2000",  # getting it: how to open it, not its maximum
     "微粒贷怎么样能得到",
+    "请问WE2000怎么办理",  # 办理 is opening it, not a fee for it
+    "我想办理借呗",  # was closing it
+    "怎样才可以用WE2000呀",  # was the limit gone
 ])
 def test_why_cannot_i_open_it_is_a_how_to_apply_question(engine: Engine, question: str) -> None:
     """A 芝麻分 mentioned as context in "why don't I have it" is not a question about the threshold."""
@@ -342,6 +345,32 @@ def test_borrowing_without_a_word_of_limit_gets_no_maximum(engine: Engine, quest
 def test_a_sum_stands_for_a_word_of_limit(engine: Engine, question: str) -> None:
     reply = engine.reply(f"sum:{question}", question)
     assert (reply.kind, reply.intent) == ("answer", "max_amount"), reply.text
+
+
+@pytest.mark.parametrize("question", ["微粒贷还款查询", "借呗有没有还款提醒的服务"])
+def test_a_question_without_a_word_of_money_is_not_about_fees(engine: Engine, question: str) -> None:
+    """Other fees ``require`` a word of money or charging (a deposit, 押金, counts): looking up one's repayments
+    got "手续费、服务费等其他费用" through 服务 and 办理."""
+    reply = engine.reply(f"nofee:{question}", question)
+    assert reply.intent != "other_fees" and "费用" not in reply.text.splitlines()[0], reply.text
+
+
+def test_a_deposit_is_a_fee(engine: Engine) -> None:
+    reply = engine.reply("deposit", "WE2000有没有押金")
+    assert (reply.kind, reply.intent) == ("uncovered", "other_fees"), reply.text
+
+
+def test_borrowing_from_how_much_is_the_least_amount(engine: Engine) -> None:
+    """"可以借几起": the least amount, which the documents do not give, and their lowest tier (not the terms)."""
+    reply = engine.reply("least", "微粒贷可以借几起")
+    assert (reply.kind, reply.intent) == ("answer", "max_amount"), reply.text
+    assert "最低" in reply.text.splitlines()[0]
+
+
+def test_when_interest_comes_down_offers_the_rates(engine: Engine) -> None:
+    """Not "the documents don't cover a limit that went down": the rates are one tap away."""
+    reply = engine.reply("rate-down", "微粒贷的利息什么时候可以降低")
+    assert reply.kind == "suggest" and "rates" in {s.intent for s in reply.suggestions}, reply.text
 
 
 def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:
