@@ -373,6 +373,21 @@ def test_when_interest_comes_down_offers_the_rates(engine: Engine) -> None:
     assert reply.kind == "suggest" and "rates" in {s.intent for s in reply.suggestions}, reply.text
 
 
+@pytest.mark.parametrize("question, wrong", [("可以申请WE2000", "raise_limit"), ("借呗周末可以借吗", "borrow_again")])
+def test_a_question_without_the_words_a_topic_requires_is_not_that_topic(engine: Engine, question: str,
+                                                                         wrong: str) -> None:
+    """Raising the limit ``requires`` a word of limit or its change, borrowing again a word of again, after or
+    how often: applying for a product and borrowing at the weekend only resembled their examples."""
+    reply = engine.reply(f"requires:{question}", question)
+    assert reply.intent != wrong, reply.text
+
+
+@pytest.mark.parametrize("question", ["借呗刚还进去能马上再拿出来吗", "借呗能续借吗", "借呗还款以后额度能还原吗"])
+def test_borrowing_again_in_other_words_is_still_borrowing_again(engine: Engine, question: str) -> None:
+    reply = engine.reply(f"again:{question}", question)
+    assert (reply.kind, reply.intent) == ("uncovered", "borrow_again"), reply.text
+
+
 def test_what_to_do_after_one_late_payment_is_the_penalty(engine: Engine) -> None:
     """"逾期一次" is being late: the penalty (it got a menu of unrelated topics)."""
     reply = engine.reply("late-once", "微粒贷逾期一次该咋办")
