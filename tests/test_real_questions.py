@@ -373,13 +373,26 @@ def test_when_interest_comes_down_offers_the_rates(engine: Engine) -> None:
     assert reply.kind == "suggest" and "rates" in {s.intent for s in reply.suggestions}, reply.text
 
 
-@pytest.mark.parametrize("question, wrong", [("可以申请WE2000", "raise_limit"), ("借呗周末可以借吗", "borrow_again")])
+@pytest.mark.parametrize("question, wrong", [("可以申请WE2000", "raise_limit"), ("借呗周末可以借吗", "borrow_again"),
+                                             ("借呗是自家出的吗", "business_stats")])
 def test_a_question_without_the_words_a_topic_requires_is_not_that_topic(engine: Engine, question: str,
                                                                          wrong: str) -> None:
     """Raising the limit ``requires`` a word of limit or its change, borrowing again a word of again, after or
-    how often: applying for a product and borrowing at the weekend only resembled their examples."""
+    how often, the operating figures a word of users, money, cost or rate: applying for a product, borrowing at
+    the weekend and who runs it only resembled their examples."""
     reply = engine.reply(f"requires:{question}", question)
     assert reply.intent != wrong, reply.text
+
+
+def test_the_least_credit_asked_is_the_score_threshold(engine: Engine) -> None:
+    reply = engine.reply("least-credit", "WE2000的信用最低多少")
+    assert (reply.kind, reply.intent) == ("answer", "zhima_requirement"), reply.text
+
+
+def test_online_loan_turned_into_jiebei_is_the_switch(engine: Engine) -> None:
+    """网贷 typed for 网商贷 with a word of changing: the switch between them (it got a menu)."""
+    reply = engine.reply("switch", "网贷转借呗怎么弄")
+    assert (reply.kind, reply.intent) == ("uncovered", "mybank_switch"), reply.text
 
 
 @pytest.mark.parametrize("question", ["借呗刚还进去能马上再拿出来吗", "借呗能续借吗", "借呗还款以后额度能还原吗"])
@@ -809,6 +822,15 @@ def test_a_bank_named_beside_our_loan_is_not_answered_with_the_platform_cooperat
     topic (the 借呗/网商贷 switch) is taken as the outside product's own. The relation is beyond the documents."""
     reply = engine.reply("rel4", "借呗和网商银行是什么关系")
     assert reply.kind == "not_understood" and "没有网商银行的信息" in reply.text
+
+
+@pytest.mark.parametrize("question", ["借呗跟花呗的额度是共享的吗", "WE2000和花呗是一个系统吗", "微粒贷跟花呗能通用吗"])
+def test_whether_our_loan_and_an_uncovered_product_share_anything_is_beyond_the_documents(engine: Engine,
+                                                                                          question: str) -> None:
+    """Shared, common or one system: how the two relate, which the documents cannot say (it got a menu, the
+    repayment methods or "the limit is gone")."""
+    reply = engine.reply(f"share:{question}", question)
+    assert reply.kind == "not_understood" and "没有花呗的信息" in reply.text and "关系" in reply.text, reply.text
 
 
 def test_the_qq_version_of_a_loan_is_its_own_uncovered_topic(engine: Engine) -> None:

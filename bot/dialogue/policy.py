@@ -48,7 +48,8 @@ _ALTERNATIVES = re.compile(r"除了.{0,12}?还有.{0,6}(?:借钱|借款|贷款|�
 OTHER_LENDERS = "其他借钱渠道"
 # "借呗和花呗有关系吗", "花呗借呗会相互影响吗", "能一起用吗" (asked last: "一起用会影响征信吗" asks about 征信): how our
 # loan and one the documents lack bear on each other
-_RELATION = re.compile(r"关系|关联|联系|冲突|相互影响|互相影响|挂钩|有关(?:吗|么|嘛|没|不)|"
+_RELATION = re.compile(r"关系|关联|联系|冲突|相互影响|互相影响|挂钩|有关(?:吗|么|嘛|没|不)|通用|互通|共用|共享|"
+                       r"(?:同|一)个系统|"
                        r"(?:同时|一起|一块)(?:用|使用|开通?|有)(?=[吗么嘛不呢?？。!！]|$)")
 # comparison words: with one of our products and one the documents lack, the question compares them
 _COMPARISON_WORDS = re.compile(r"区别|差别|不同|一样|一回事|一种|哪个|哪一个|好还是|还是.{0,6}好|比较|对比|相比|"
