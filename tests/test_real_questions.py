@@ -384,6 +384,17 @@ def test_a_question_without_the_words_a_topic_requires_is_not_that_topic(engine:
     assert reply.intent != wrong, reply.text
 
 
+def test_a_repayment_reminder_is_an_account_question_not_raising_the_limit(engine: Engine) -> None:
+    """提醒 holds 提, but raising the limit requires 提额, 提高, 提下 …: a reminder is about one's account."""
+    reply = engine.reply("remind", "WE2000会不会提醒还款")
+    assert (reply.kind, reply.intent) == ("uncovered", "account_issue"), reply.text
+
+
+def test_skipping_monthly_payments_is_not_an_instalment_example(engine: Engine) -> None:
+    reply = engine.reply("skip", "微粒贷每个月可以不还吗")
+    assert reply.intent != "installment" and "等额本息" not in reply.text, reply.text
+
+
 def test_the_least_credit_asked_is_the_score_threshold(engine: Engine) -> None:
     reply = engine.reply("least-credit", "WE2000的信用最低多少")
     assert (reply.kind, reply.intent) == ("answer", "zhima_requirement"), reply.text
