@@ -12,7 +12,7 @@ from bot.text.display import approx
 
 JIEBEI_LOW, JIEBEI_HIGH = Decimal("0.00015"), Decimal("0.0006")  # 借呗's daily range in knowledge/jiebei.yaml
 AMOUNTS = {"3万": 30000, "3w": 30000, "三万": 30000, "30000": 30000, "3万元": 30000, "1.5万": 15000, "两万五": 25000}
-TERMS = {"45天": 45, "四十五天": 45, "两个月": 60, "半个月": 15, "一周": 7}
+TERMS = {"45天": 45, "四十五天": 45, "两个月": 60, "半个月": 15, "一周": 7, "0.5个月": 15, "24小时": 1, "1周零3天": 10}
 
 
 def interest_line(amount: int, days: int) -> str:

@@ -174,6 +174,17 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("额度最少是多少", {"least": True}),
     ("最少借几天", {}),  # the shortest term, not the least amount
     ("最少借1000用30天", {"amount": Decimal(1000), "days": 30}),
+    ("借1万用0.5个月", {"amount": Decimal(10000), "days": 15}),  # a fraction of a month in days (30 a month)
+    ("借2万分1.5年", {"amount": Decimal(20000), "months": 18}),
+    ("借1万用1.5天", {"amount": Decimal(10000)}),  # a fraction of a day is no term
+    ("借5000用24小时", {"amount": Decimal(5000), "days": 1}),  # hours in whole days
+    ("借5000用72个小时", {"amount": Decimal(5000), "days": 3}),
+    ("借5000用12小时", {"amount": Decimal(5000)}),  # no whole day: not read as one
+    ("借2万用1周零3天", {"amount": Decimal(20000), "days": 10}),  # both parts, not the week alone
+    ("借1万用一个月零5天", {"amount": Decimal(10000), "days": 35}),
+    ("借3000用两个星期又两天", {"amount": Decimal(3000), "days": 16}),
+    ("借3000用一年零十天", {"amount": Decimal(3000), "days": 375}),
+    ("借3000用3天5天", {"amount": Decimal(3000), "days": 3}),  # two day counts are no compound term
 ])
 def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> None:
     assert extract_numbers(fold(text))[0].given() == expected

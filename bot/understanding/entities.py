@@ -102,6 +102,13 @@ _UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
 _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _HALF = re.compile(r"半个月|半月|半年")
+# hours, in whole days only ("用24小时", "48个小时"): interest is counted by the day
+_HOURS = re.compile(rf"(?P<num>{_NUM})\s*(?:个)?(?:小时|钟头)")
+HOURS_PER_DAY = 24
+DAYS_PER_YEAR = 365
+# a term in two units, read as days: "1周零3天" = 10天, "一个月零5天" = 35天, "两个星期又两天" = 16天
+_COMPOUND = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:零|又|加|另|多)?\s*"
+                       rf"(?P<num2>{_NUM})\s*(?P<unit2>天|日)(?!息|利率|均)")
 # 一个半月 = 45天, 一年半 = 18个月 (the number alone: "2万一年半" is 2万 and 一年半)
 _AND_A_HALF = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十]+)\s*(?:(?P<month>个半月)|(?P<year>年半))")
 # what after a number makes it no amount; 分 is points (650分) unless instalments follow: "借5000分6期", "5000分期"
@@ -183,13 +190,37 @@ def _term_value(match: re.Match[str]) -> tuple[SlotName, int, int] | None:
     first_unit = min((num.find(u, lead) for u in "万千" if u in num[lead:]), default=len(num))
     # the term may start anywhere after the amount's 万/千, but not on a unit ("一万五千四十五天": 四十五天)
     cuts = [lead, *(i for i in range(first_unit + 1, len(num)) if num[i] not in "万千百亿")]
-    limit = TERM_LIMITS[slot] // factor
     for cut in cuts:
         part = num[cut:]
         value = to_number(part)
-        if value is not None and 0 < value <= limit and value == value.to_integral() and _well_formed(part):
-            return slot, int(value) * factor, start + cut
+        if value is None or value <= 0 or not _well_formed(part):
+            continue
+        whole = _whole_term(slot, value * factor)
+        if whole is not None:
+            return *whole, start + cut
     return None
+
+
+def _whole_term(slot: SlotName, value: Decimal) -> tuple[SlotName, int] | None:
+    """A term in whole units within TERM_LIMITS: 1.5年 = 18个月; a fraction of a month in days (0.5个月 = 15天,
+    a month counted as DAYS_PER_MONTH days); a fraction of a day is no term."""
+    if value != value.to_integral() and slot == "months":
+        slot, value = "days", value * DAYS_PER_MONTH
+    if value == value.to_integral() and 0 < value <= TERM_LIMITS[slot]:
+        return slot, int(value)
+    return None
+
+
+def _compound_days(match: re.Match[str]) -> int | None:
+    """The days of a term in a larger unit and days ("1周零3天"; a month counted as DAYS_PER_MONTH days, a year as
+    DAYS_PER_YEAR); None unless the first is weeks, months or years and the second fewer days than one of those."""
+    slot, factor = TERM_UNITS[match.group("unit")]
+    first, second = to_number(match.group("num")), to_number(match.group("num2"))
+    if first is None or second is None or second != second.to_integral() or (factor == 1 and slot == "days"):
+        return None
+    unit_days = (DAYS_PER_YEAR if factor == 12 else factor * DAYS_PER_MONTH) if slot == "months" else factor
+    whole = _whole_term("days", first * unit_days + second)
+    return whole[1] if whole is not None and 0 < second < unit_days else None
 
 
 def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[int, int]]]]:
@@ -236,6 +267,14 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
                 claim(*m.span(), "months", int(whole) * 12 + 6)
     for m in _HALF.finditer(text):
         claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
+    for m in _HOURS.finditer(text):
+        hours = to_number(m.group("num"))
+        if hours is not None and hours > 0 and hours % HOURS_PER_DAY == 0:
+            claim(*m.span(), "days", int(hours // HOURS_PER_DAY))
+    for m in _COMPOUND.finditer(text):
+        days = _compound_days(m)
+        if days is not None:
+            claim(m.start("num"), m.end(), "days", days)
     for m in _TERM.finditer(text):
         term = _term_value(m)
         if term is not None:

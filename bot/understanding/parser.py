@@ -34,7 +34,7 @@ MIN_AFTER_POLITE = 3
 # A list number in front of the question, as people paste numbered questions ("1:看不到微粒贷图标", "2为什么没有微粒贷",
 # "3.如何获得资格"): not an amount or a term (a unit or number word follows those: 1万, 3个月, 2.5万)
 _LIST_NUMBER = re.compile(r"^\s*\d{1,2}(?:[:：、)）]|\.(?!\d)|"
-                          r"(?=[\u4e00-\u9fff])(?![万千百元块天个期月年号点岁分几多周日次笔倍成折]))\s*")
+                          r"(?=[\u4e00-\u9fff])(?![万千百元块天个期月年号点岁分几多周日次笔倍成折]|小时|钟头))\s*")
 # Spaces between Chinese characters, or between a Chinese character and a digit, carry nothing — except between
 # two numbers in words, which they keep apart ("借一千五 十天" is 1500元 for 10 days, not 1050 days).
 _NUMERAL = "零〇一二三四五六七八九十百千万亿两"
