@@ -535,3 +535,28 @@ def test_asking_the_bot_what_it_is_for_gets_help_not_which_product(engine: Engin
 def test_two_uncovered_topics_are_listed_readably(engine: Engine) -> None:
     first = engine.reply("ut", "借呗审核要多久 通过后多久到账").text.splitlines()[0]
     assert first == "两份资料里没有讲借呗的审批时间、放款和到账，这个问题我没法回答。"
+
+
+def test_the_users_amount_stays_through_a_question_that_takes_none(engine: Engine) -> None:
+    # "我想借两万", a comparison, then "用两个月": the 2万 was dropped for a 1万 example
+    engine.reply("amount-kept", "我想借两万")
+    engine.reply("amount-kept", "哪个利息低")
+    first = engine.reply("amount-kept", "借呗用两个月呢").text.splitlines()[0]
+    assert first.startswith("借呗借2万元用60天") and "没有说金额" not in first
+
+
+def test_an_earlier_term_does_not_turn_a_rate_question_into_a_calculation(engine: Engine) -> None:
+    # a term is kept only with the question that used it: remembered through "借呗日利率多少", it made the next rate
+    # question a calculation of 30 days
+    engine.reply("term-not-kept", "借呗借1万用30天利息多少")
+    engine.reply("term-not-kept", "借呗日利率多少")
+    reply = engine.reply("term-not-kept", "WE2000日利率多少")
+    first = reply.text.splitlines()[0]
+    assert reply.intent == "rates" and "0.05%" in first and "利息约" not in reply.text
+
+
+@pytest.mark.parametrize("question", ["微粒贷借2万用15天提前还要多少利息", "微粒贷借2万用了半个月就还清要多少利息"])
+def test_the_days_used_before_repaying_early_are_read_without_a_term(engine: Engine, question: str) -> None:
+    # "用15天提前还" gave only "提前还款不收费": the 15 days were a term, not the days used
+    first = engine.reply(f"used:{question}", question).text.splitlines()[0]
+    assert "用了15天提前还清" in first and "60–150元" in first

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..knowledge.base import KnowledgeBase
 from ..reply import Reply, Suggestion
 from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
+from ..understanding.slots import SlotValues
 from .compose import Composer
 from .context import Context
 from .policy import EFFECT, Decision
@@ -41,6 +43,17 @@ SAID_REPLIES = {
 }
 
 
+USER_FACTS = ("amount", "score")  # what the user said of themselves: kept through questions that take none
+
+def _kept_facts(before: SlotValues, now: SlotValues) -> SlotValues:
+    """The slots a conversation keeps after an answer: the answer's own, and the user's facts (amount, 芝麻分)
+    from before where this intent takes none ("我想借两万", "哪个利息低", "借呗用两个月呢": the 2万 is still the
+    amount). A term stays only with the intent that used it: "WE2000日利率多少" long after "借1万用30天" asks the
+    rate, not the interest of 30 days."""
+    kept = {n: getattr(before, n) for n in USER_FACTS if getattr(now, n) is None and getattr(before, n) is not None}
+    return replace(now, **kept) if kept else now
+
+
 class Responder:
     """Writes the reply to a decision and the context that follows it."""
 
@@ -70,7 +83,7 @@ class Responder:
         assert decision.intent is not None
         intent = decision.intent
         remembered = context.with_(intent=intent, products=decision.products or context.products,
-                                   slots=decision.slots.numbers())
+                                   slots=_kept_facts(context.slots, decision.slots.numbers()))
         score = decision.score / 100
         if kind == "smalltalk":  # "谢谢" between two questions: the conversation's topic stays for "那微粒贷呢";
             spec = self.intents[intent]  # with none yet, the conversation has begun ("你好" then "利息呢")

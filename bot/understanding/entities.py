@@ -134,8 +134,10 @@ _OVERDUE_VERB = re.compile(r"逾期|超期|晚还|迟还|拖欠|拖了|晚了")
 _OVERDUE_HALF = re.compile(r"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<half>半个月|半月|半年)")
 _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 # "借了两个月就提前还清": the day of an early repayment, given as the time used
-_USED = re.compile(rf"(?:借了|用了)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
+_USED = re.compile(rf"(?:借了|用了|用)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
                    rf"(?:提前|还清|全部还|一次性还|结清)")
+_USED_HALF = re.compile(r"(?:借了|用了|用)\s*(?P<half>半个月|半月)\s*(?:就|后|以后|之后|再)?\s*"
+                        r"(?:提前|还清|全部还|一次性还|结清)")
 # a 芝麻分: after its name, or three digits of their own before 分 — not the end of an amount ("借8500分6期": 500 is
 # no score) nor a number of instalments after it ("借900分3期")
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})"
@@ -248,6 +250,8 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
             if term is not None:  # the overdue mask keeps its verb (逾期几天); a used period keeps 提前还清 readable
                 start, end = (m.start(), m.end()) if name == "overdue_days" else (term[2], m.end("unit"))
                 claim(start, end, name, term[1] * (DAYS_PER_MONTH if term[0] == "months" else 1))
+    for m in _USED_HALF.finditer(text):  # "用了半个月就还清"
+        claim(*m.span("half"), "repay_day", DAYS_PER_MONTH // 2)
     for m in _REPAY_DAY.finditer(text):
         value = to_number(m.group("num"))
         if value is not None:
