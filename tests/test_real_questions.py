@@ -384,14 +384,17 @@ def test_a_question_without_the_words_a_topic_requires_is_not_that_topic(engine:
     assert reply.intent != wrong, reply.text
 
 
-def test_a_repayment_reminder_is_an_account_question_not_raising_the_limit(engine: Engine) -> None:
+@pytest.mark.parametrize("question", ["WE2000会不会提醒还款", "微粒贷会发还款信息提醒吗"])
+def test_a_repayment_reminder_is_an_account_question_not_raising_the_limit(engine: Engine, question: str) -> None:
     """提醒 holds 提, but raising the limit requires 提额, 提高, 提下 …: a reminder is about one's account."""
-    reply = engine.reply("remind", "WE2000会不会提醒还款")
+    reply = engine.reply(f"remind:{question}", question)
     assert (reply.kind, reply.intent) == ("uncovered", "account_issue"), reply.text
 
 
-def test_skipping_monthly_payments_is_not_an_instalment_example(engine: Engine) -> None:
-    reply = engine.reply("skip", "微粒贷每个月可以不还吗")
+@pytest.mark.parametrize("question", ["微粒贷每个月可以不还吗", "借呗能不分期还么", "微粒贷可以不用分期还款吗"])
+def test_skipping_monthly_payments_is_not_an_instalment_example(engine: Engine, question: str) -> None:
+    """Not paying monthly or not in instalments asks how the loan is repaid, not for an instalment plan."""
+    reply = engine.reply(f"skip:{question}", question)
     assert reply.intent != "installment" and "等额本息" not in reply.text, reply.text
 
 
