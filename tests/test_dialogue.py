@@ -560,3 +560,18 @@ def test_the_days_used_before_repaying_early_are_read_without_a_term(engine: Eng
     # "用15天提前还" gave only "提前还款不收费": the 15 days were a term, not the days used
     first = engine.reply(f"used:{question}", question).text.splitlines()[0]
     assert "用了15天提前还清" in first and "60–150元" in first
+
+
+def test_a_fee_asked_right_after_early_repayment_is_its_fee(engine: Engine) -> None:
+    # "要手续费吗" after "WE2000能提前还吗" got "the documents don't cover other fees"; the early-repayment answer
+    # has the fee. A question of its own after it ("逾期了怎么办") still gets its own answer.
+    engine.reply("fee-after", "WE2000能提前还吗")
+    reply = engine.reply("fee-after", "那要手续费吗")
+    assert (reply.kind, reply.intent) == ("answer", "prepayment") and "剩余天数的利息" in reply.text.splitlines()[0]
+    assert engine.reply("fee-after", "逾期了怎么办").intent == "overdue_penalty"
+
+
+def test_repaying_soon_after_borrowing_is_early_repayment(engine: Engine) -> None:
+    engine.reply("soon", "借呗能提前还吗")
+    first = engine.reply("soon", "借2万借了10天就还呢").text.splitlines()[0]
+    assert "用了10天提前还清" in first and "30–120元" in first

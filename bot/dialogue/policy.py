@@ -341,6 +341,7 @@ class Policy:
             # with; the table of all our loans answers none of it
             ranked = [r for r in ranked if r[0] != compare]
         ranked = self._absorbed(ranked, parse.folded)
+        ranked = self._absorbed_by_context(ranked, parse, context)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
         # vouches for it as a loan product does
@@ -583,6 +584,19 @@ class Policy:
             if (top in spec.absorbs and value >= score - ABSORB_LEAD
                     and self._cued(intent, folded)):
                 return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
+        return ranked
+
+    def _absorbed_by_context(self, ranked: list[tuple[str, float]], parse: Parse,
+                             context: Context) -> list[tuple[str, float]]:
+        """``ranked`` with the conversation's intent leading in place of an uncovered topic it absorbs, for a short
+        message that names no product and no number: "要手续费吗" right after early repayment asks its fee (which
+        the documents give), not about other fees in general."""
+        if not (ranked and context.intent) or parse.entities.products or parse.entities.slots():
+            return ranked
+        top, score = ranked[0]
+        if (top in self.intents[context.intent].absorbs and self.intents[top].kind == "uncovered"
+                and len(parse.compact) <= MAX_BARE_CHARS):
+            return [(context.intent, score), *(r for r in ranked if r[0] != context.intent)]
         return ranked
 
     def _shown_interest(self, intent: str, parse: Parse, context: Context) -> str | None:

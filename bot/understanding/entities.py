@@ -134,10 +134,10 @@ _OVERDUE_VERB = re.compile(r"逾期|超期|晚还|迟还|拖欠|拖了|晚了")
 _OVERDUE_HALF = re.compile(r"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<half>半个月|半月|半年)")
 _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 # "借了两个月就提前还清": the day of an early repayment, given as the time used
-_USED = re.compile(rf"(?:借了|用了|用)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})\s*(?:就|后|以后|之后|再)?\s*"
-                   rf"(?:提前|还清|全部还|一次性还|结清)")
-_USED_HALF = re.compile(r"(?:借了|用了|用)\s*(?P<half>半个月|半月)\s*(?:就|后|以后|之后|再)?\s*"
-                        r"(?:提前|还清|全部还|一次性还|结清)")
+# ("借了10天就还" too: 就 after a past 借了/用了 says early; "用30天就还" may be the term)
+_USED_TAIL = r"\s*(?:(?:就|后|以后|之后|再)?\s*(?:提前|还清|全部还|一次性还|结清)|(?(past)就(?:全)?还|(?!)))"
+_USED = re.compile(rf"(?:(?P<past>借了|用了)|用)\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT}){_USED_TAIL}")
+_USED_HALF = re.compile(rf"(?:(?P<past>借了|用了)|用)\s*(?P<half>半个月|半月){_USED_TAIL}")
 # a 芝麻分: after its name, or three digits of their own before 分 — not the end of an amount ("借8500分6期": 500 is
 # no score) nor a number of instalments after it ("借900分3期")
 _SCORE = re.compile(r"(?:芝麻分|芝麻信用分|芝麻信用|信用分|分数)\D{0,4}?(?P<num>\d{3})"
