@@ -575,3 +575,11 @@ def test_repaying_soon_after_borrowing_is_early_repayment(engine: Engine) -> Non
     engine.reply("soon", "借呗能提前还吗")
     first = engine.reply("soon", "借2万借了10天就还呢").text.splitlines()[0]
     assert "用了10天提前还清" in first and "30–120元" in first
+
+
+def test_which_one_right_after_a_score_verdict_is_the_verdict_across_the_loans(engine: Engine) -> None:
+    # "能开哪个" after "我芝麻分580" got how to open each loan; the verdict with the 580 answers it
+    engine.reply("which-after", "我芝麻分580")
+    reply = engine.reply("which-after", "那能开哪个")
+    first = reply.text.splitlines()[0]
+    assert reply.intent == "zhima_requirement" and "没达到：借呗" in first and "微粒贷" in first

@@ -231,6 +231,11 @@ def rank(scores: list[tuple[str, float]], domain: bool = False, unknown: float =
     return Ranking("none", None, top, f"decline: top {top:.1f} below {suggest:g} {bars}")
 
 
+def _led_by(ranked: list[tuple[str, float]], intent: str) -> list[tuple[str, float]]:
+    """``ranked`` with ``intent`` leading at the top's score; the top it replaces is no rival (no margin lost)."""
+    return [(intent, ranked[0][1]), *(r for r in ranked[1:] if r[0] != intent)]
+
+
 def _bare_end(parse: Parse) -> str | None:
     """The end of a range a message names and nothing else ("最低呢" → 最低)."""
     if len(parse.folded) > MAX_BARE_CHARS:  # a longer message says more (and the check below costs a few µs)
@@ -342,6 +347,7 @@ class Policy:
             ranked = [r for r in ranked if r[0] != compare]
         ranked = self._absorbed(ranked, parse.folded)
         ranked = self._absorbed_by_context(ranked, parse, context)
+        ranked = self._which_after_verdict(ranked, parse, context)
         # a platform (微信, 支付宝) makes loans likely, but only a loan product vouches for mostly unknown wording
         # a bank or other lender named with a question the documents answer about it ("传统银行贷款一般年化多少")
         # vouches for it as a loan product does
@@ -583,7 +589,7 @@ class Policy:
             spec = self.intents[intent]
             if (top in spec.absorbs and value >= score - ABSORB_LEAD
                     and self._cued(intent, folded)):
-                return [(intent, score), *(r for r in ranked[1:] if r[0] != intent)]
+                return _led_by(ranked, intent)
         return ranked
 
     def _absorbed_by_context(self, ranked: list[tuple[str, float]], parse: Parse,
@@ -593,10 +599,20 @@ class Policy:
         the documents give), not about other fees in general."""
         if not (ranked and context.intent) or parse.entities.products or parse.entities.slots():
             return ranked
-        top, score = ranked[0]
+        top = ranked[0][0]
         if (top in self.intents[context.intent].absorbs and self.intents[top].kind == "uncovered"
                 and len(parse.compact) <= MAX_BARE_CHARS):
-            return [(context.intent, score), *(r for r in ranked if r[0] != context.intent)]
+            return _led_by(ranked, context.intent)
+        return ranked
+
+    def _which_after_verdict(self, ranked: list[tuple[str, float]], parse: Parse,
+                             context: Context) -> list[tuple[str, float]]:
+        """``ranked`` with the conversation's verdict leading for "能开哪个" right after it: which of the loans the
+        芝麻分 already given reaches (it got how to open each of them)."""
+        if (ranked and context.intent is not None and context.slots.score is not None
+                and "score" in self.intents[context.intent].slots and not parse.entities.products
+                and _WHICH.search(parse.compact)):
+            return _led_by(ranked, context.intent)
         return ranked
 
     def _shown_interest(self, intent: str, parse: Parse, context: Context) -> str | None:
