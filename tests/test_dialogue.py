@@ -583,3 +583,21 @@ def test_which_one_right_after_a_score_verdict_is_the_verdict_across_the_loans(e
     reply = engine.reply("which-after", "那能开哪个")
     first = reply.text.splitlines()[0]
     assert reply.intent == "zhima_requirement" and "没达到：借呗" in first and "微粒贷" in first
+
+
+def test_a_daily_rate_the_user_gives_is_the_one_calculated_with(engine: Engine) -> None:
+    # "日利率万五" was ignored: the documents' range 0.015%–0.06% gave 45–180元 for 1万/30天
+    reply = engine.reply("own-rate", "我借呗日利率万五，借1万30天多少钱")
+    first = reply.text.splitlines()[0]
+    assert reply.intent == "interest_cost" and "利息约150元（按你给的日利率0.05%）" in first
+    details = reply.text + (reply.detail or "")  # the documents' rate is one tap away, with its source
+    assert "资料写的借呗日利率是0.015%–0.06%" in details and "来源" in reply.text
+    plan = engine.reply("own-rate", "分12期呢").text.splitlines()[0]  # the rate stays with the conversation
+    assert "每月约917元" in plan and "按你给的日利率0.05%" in plan
+
+
+def test_the_interest_of_an_early_repayment_is_not_asked_twice(engine: Engine) -> None:
+    # "…用了10天就提前还，要多少利息" added an interest calculation of an example 30 days under the repayment
+    reply = engine.reply("once", "借呗借2万用了10天就提前还，要多少利息")
+    assert reply.intent == "prepayment" and "用了10天提前还清" in reply.text.splitlines()[0]
+    assert "借款利息计算" not in reply.text and "30天" not in reply.text

@@ -185,6 +185,12 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("借3000用两个星期又两天", {"amount": Decimal(3000), "days": 16}),
     ("借3000用一年零十天", {"amount": Decimal(3000), "days": 375}),
     ("借3000用3天5天", {"amount": Decimal(3000), "days": 3}),  # two day counts are no compound term
+    ("日利率万五借1万30天", {"rate": Decimal("0.0005"), "amount": Decimal(10000), "days": 30}),  # the user's rate
+    ("我的利息是万4", {"rate": Decimal("0.0004")}),
+    ("日息万分之3.5", {"rate": Decimal("0.00035")}),
+    ("日利率0.05%", {"rate": Decimal("0.0005")}),
+    ("利率18%", {}),  # a percentage without a day may be annual: no daily rate
+    ("日利率万分之一百五", {}),  # 1.5 % a day is no loan's rate: a misreading
 ])
 def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> None:
     assert extract_numbers(fold(text))[0].given() == expected

@@ -36,7 +36,8 @@ class Calculations(Writer):
             shown = "–".join(money(c) for c in costs)
             rates = "–".join(pct(r) for r in bounds)
             draft.add(f"• {self.name(pid)}（日利率{rates}）：{shown}", *facts)
-            daily = f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{approx(costs)}元（日利率{rates}）"
+            daily = (f"{self.name(pid)}借{wan(amount)}用{days}天：利息约{approx(costs)}元"
+                     f"（{self._rate_words(slots)}{rates}）")
             if slots.basis == "annual" and self._by_annual_rate(pid, amount, days, slots, draft):
                 draft.short(f"  按日利率算则约{approx(costs)}元（日利率{rates}）")
             else:
@@ -49,7 +50,7 @@ class Calculations(Writer):
         draft.short("利息 = 本金 × 日利率 × 天数，到期一次还本付息，不含罚息等其他费用"
                     + ("；" + "；".join(said) if said else "") + "。")
         draft.label = CALCULATION
-        if len(drawn) >= 2:
+        if len(drawn) >= 2 and slots.rate is None:  # the chart draws the documents' rates, not the user's
             draft.figure = figures.CostSpec("d", amount, days, tuple(drawn)).encode()
 
     def _calculable(self, pid: str, amount: Decimal, slots: Slots, draft: Draft, no_rate: str,
@@ -59,7 +60,7 @@ class Calculations(Writer):
         if self._too_much(pid, amount, draft):
             draft.short(draft.lines[-1])
             return None
-        bounds, facts = self._chosen_rates(pid, slots)
+        bounds, facts = self._chosen_rates(pid, slots, draft)
         if not bounds:
             draft.add(no_rate)
             if brief:
@@ -126,12 +127,12 @@ class Calculations(Writer):
                 last = approx([p.last_payment for p in principals])
                 interest = approx([p.total_interest for p in principals])
                 draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本金）：首月约{first}元，逐月递减到"
-                           f"约{last}元，总利息约{interest}元（日利率{rates}）")
+                           f"约{last}元，总利息约{interest}元（{self._rate_words(slots)}{rates}）")
             else:
                 payments = approx([e.first_payment for e in evens])
                 interest = approx([e.total_interest for e in evens])
                 draft.lead(f"{self.name(pid)}借{wan(amount)}分{months}期（等额本息）：每月约{payments}元，"
-                           f"总利息约{interest}元（日利率{rates}）")
+                           f"总利息约{interest}元（{self._rate_words(slots)}{rates}）")
             plans.append(figures.PlanSpec(pid, amount, months, method, bounds[-1]))
         draft.add("算法：等额本息每月还款 = 本金×月利率×(1+月利率)^期数 ÷ ((1+月利率)^期数−1)；"
                   "等额本金每月还 本金÷期数 + 剩余本金×月利率。")
@@ -151,7 +152,7 @@ class Calculations(Writer):
         draft.label = CALCULATION
         if len(plans) == 1:
             draft.figure = plans[0].encode()
-        elif len(plans) >= 2:
+        elif len(plans) >= 2 and slots.rate is None:  # the chart draws the documents' rates, not the user's
             draft.figure = figures.CostSpec("e", amount, months, tuple(p.product for p in plans)).encode()
 
     def _overdue(self, products: tuple[str, ...], slots: Slots, draft: Draft) -> None:
@@ -174,11 +175,12 @@ class Calculations(Writer):
                 draft.add(f"• {self.name(pid)}：{rule[0].text}。", rule[0])
                 continue
             assert days is not None
-            bounds, facts = self._chosen_rates(pid, slots)
+            bounds, facts = self._chosen_rates(pid, slots, draft)
             costs = [calc.overdue_penalty(amount, r, value.times, days) for r in bounds]
             fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
             draft.lead(f"{self.name(pid)}逾期{wan(amount)}{days}天：罚息约{approx(costs)}元"
-                       + ("，另有违约金" if value.late_fee else ""))
+                       + ("，另有违约金" if value.late_fee else "")
+                       + (f"（按你给的日利率{pct(slots.rate)}）" if slots.rate is not None else ""))
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
         if not compute:  # the example names the product asked about, with an amount within every maximum
@@ -221,7 +223,7 @@ class Calculations(Writer):
             compare += [p.id for p in self.kb.loan_products if self.kb.prepayment_rule(p.id) == "free"][:1]
         for pid in compare:
             rule_name = self.kb.prepayment_rule(pid)
-            bounds, facts = self._chosen_rates(pid, slots)
+            bounds, facts = self._chosen_rates(pid, slots, draft)
             if rule_name is None or not bounds or self._too_much(pid, amount, draft):
                 continue
             if stated is None and rule_name == "remaining_days_interest":
@@ -235,7 +237,8 @@ class Calculations(Writer):
                 fees = [c.fee for c in costs]
                 fee = "不收提前还款费" if not any(fees) else f"其中提前还款费约{approx(fees)}元"
                 draft.lead(f"{self.name(pid)}借{wan(amount)}、{'期限' + str(term) + '天、' if stated else ''}"
-                           f"用了{repay_day}天提前还清：共付利息和费用约{approx([c.total for c in costs])}元，{fee}")
+                           f"用了{repay_day}天提前还清：共付利息和费用约{approx([c.total for c in costs])}元，{fee}"
+                           + (f"（按你给的日利率{pct(slots.rate)}）" if slots.rate is not None else ""))
         draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
                   "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")
         for line in rules:  # on the phone: the rule under the figure; each rate's sum is one tap away

@@ -11,6 +11,7 @@ from typing import Any
 from ..understanding.slots import SlotValues
 
 CONTEXT_TTL_SECONDS = 30 * 60
+USER_FACTS = ("amount", "score", "rate")  # what the user said of their own: kept through questions that take none
 MAX_SESSIONS = 100_000
 
 

@@ -15,7 +15,7 @@ from ..understanding.matcher import bigrams
 from ..understanding.parser import QUESTION_OPENINGS, Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
-from .context import Context
+from .context import USER_FACTS, Context
 from .slots import Slots
 
 ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answer
@@ -441,7 +441,9 @@ class Policy:
         if not _SWITCH.match(parse.folded) or not parse.candidates:
             return None
         top = parse.candidates[0].score
-        used = set(self._used(context)) | set(context.slots.given())
+        # the conversation's own numbers; the user's facts kept from earlier questions (an amount, a 芝麻分) say
+        # nothing of its topic
+        used = set(self._used(context)) | (set(context.slots.given()) - set(USER_FACTS))
         close = [c for c in parse.candidates if c.score >= top - SUGGEST_SPREAD and c.score >= DOMAIN_SUGGEST_SCORE
                  and self.intents[c.intent].kind == "answer" and self.intents[c.intent].product_scope != "none"
                  and self._answered(c.intent, context.products)]  # "逾期呢" after 借呗: not its (absent) bad-debt rate
@@ -721,6 +723,13 @@ class Policy:
             if spec.product_scope == "none" or (spec.needs and self._needed(top.intent, Slots.of(
                     parse.entities.values), parse.entities.unstated) != top.intent):
                 continue  # a calculation is a question of its own only with the numbers it needs
-            if top.intent not in found and top.intent not in self.intents[intent].absorbs:
+            if top.intent not in found and top.intent not in self.intents[intent].absorbs \
+                    and not self._interest_shown(intent, top.intent, parse):
                 found.append(top.intent)
         return found
+
+    def _interest_shown(self, lead: str, asked: str, parse: Parse) -> bool:
+        """Whether the interest a clause asks ("…，要多少利息") is the one the lead's answer shows: the days used
+        before an early repayment ("借2万用了10天就还，要多少利息"), not a second calculation of an example term."""
+        return (self.intents[asked].answer == "interest" and self.intents[lead].answer == "prepayment"
+                and parse.entities.values.repay_day is not None)

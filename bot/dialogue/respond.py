@@ -12,7 +12,7 @@ from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
 from ..understanding.slots import SlotValues
 from .compose import Composer
-from .context import Context
+from .context import USER_FACTS, Context
 from .policy import EFFECT, Decision
 
 OFFICIAL_CHANNELS = "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"
@@ -43,10 +43,8 @@ SAID_REPLIES = {
 }
 
 
-USER_FACTS = ("amount", "score")  # what the user said of themselves: kept through questions that take none
-
 def _kept_facts(before: SlotValues, now: SlotValues) -> SlotValues:
-    """The slots a conversation keeps after an answer: the answer's own, and the user's facts (amount, 芝麻分)
+    """The slots a conversation keeps after an answer: the answer's own, and the user's facts (amount, 芝麻分, rate)
     from before where this intent takes none ("我想借两万", "哪个利息低", "借呗用两个月呢": the 2万 is still the
     amount). A term stays only with the intent that used it: "WE2000日利率多少" long after "借1万用30天" asks the
     rate, not the interest of 30 days."""

@@ -106,12 +106,24 @@ class Writer:
         if stated and amount > stated[0][1].yuan:
             draft.add(f"  注意：{wan(amount)}超过其中一份资料写的最高{num(stated[0][1].yuan)}元。", stated[0][0])
 
-    def _chosen_rates(self, pid: str, slots: Slots) -> tuple[list[Decimal], list[Fact]]:
-        """The daily rate(s) a calculation uses: both ends of a range, or only the one asked for ("按最低日利率")."""
+    def _chosen_rates(self, pid: str, slots: Slots, draft: Draft | None = None) -> tuple[list[Decimal], list[Fact]]:
+        """The daily rate(s) a calculation uses: the user's own ("我的日利率是万五"; the documents' rate is then
+        added to ``draft`` beside it, with its source), else both ends of the documents' range or only the one asked
+        for ("按最低日利率")."""
         bounds, facts = self.kb.daily_rates(pid)
+        if slots.rate is not None:
+            if draft is not None and bounds:
+                draft.add(f"  按你给的日利率{pct(slots.rate)}算；资料写的{self.name(pid)}日利率是"
+                          f"{'–'.join(pct(r) for r in bounds)}。", *facts)
+            return [slots.rate], []
         if slots.bound and len(bounds) > 1:
             bounds = bounds[:1] if slots.bound == "low" else bounds[-1:]
         return bounds, facts
+
+    @staticmethod
+    def _rate_words(slots: Slots) -> str:
+        """How a first line names the daily rate it used: the user's own or the documents'."""
+        return "按你给的日利率" if slots.rate is not None else "日利率"
 
     def _amount(self, slots: Slots, products: tuple[str, ...]) -> Decimal:
         """The amount a calculation uses: the user's, else EXAMPLE_AMOUNT — or, when every product asked lends

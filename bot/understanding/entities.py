@@ -132,6 +132,12 @@ _ANNUAL = re.compile(r"(?:按|用|以)(?:照)?(?:年化|年利率|年息)|年化
 _PERCENT_WORD = re.compile(r"[百千万]分之")
 _OVERDUE_VERB = re.compile(r"逾期|超期|晚还|迟还|拖欠|拖了|晚了")
 _OVERDUE_HALF = re.compile(r"(?:逾期|超期|晚还|迟还|拖欠|拖了|晚了)(?:了)?\s*(?P<half>半个月|半月|半年)")
+# A daily rate the user states ("日利率万五", "日息万分之3.5", "我的利息是万4", "日利率0.05%"): 万N is per ten
+# thousand a day; a percentage only after a word of a day (利率18% is more likely annual)
+_DAILY_RATE = re.compile(rf"(?:(?:日利率|日息|日利息|利率|利息|费率)(?:是|为|只有|才|有)?\s*(?:万分之|万)"
+                         rf"(?P<wan>\d+(?:\.\d+)?|[{CN_CHARS}]+)|万分之(?P<wan2>\d+(?:\.\d+)?|[{CN_CHARS}]+)"
+                         rf"|(?:日利率|日息|日利息)(?:是|为|只有|才|有)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%)")
+MAX_DAILY_RATE = Decimal("0.01")  # 1 % a day: above it a "rate" is a misreading (and beyond any lawful loan)
 _REPAY_DAY = re.compile(rf"第\s*(?P<num>{_NUM})\s*(?:天|日)")
 # "借了两个月就提前还清": the day of an early repayment, given as the time used
 # ("借了10天就还" too: 就 after a past 借了/用了 says early; "用30天就还" may be the term)
@@ -213,6 +219,16 @@ def _whole_term(slot: SlotName, value: Decimal) -> tuple[SlotName, int] | None:
     return None
 
 
+def _daily_rate(match: re.Match[str]) -> Decimal | None:
+    """The daily rate of a _DAILY_RATE match as a fraction (万五 = 0.0005, 0.05% = 0.0005), None if implausible."""
+    per_ten_thousand = match.group("wan") or match.group("wan2")
+    value = to_number(per_ten_thousand or match.group("pct"))
+    if value is None or value <= 0:
+        return None
+    rate = value / (10_000 if per_ten_thousand else 100)
+    return rate if rate <= MAX_DAILY_RATE else None
+
+
 def _compound_days(match: re.Match[str]) -> int | None:
     """The days of a term in a larger unit and days ("1周零3天"; a month counted as DAYS_PER_MONTH days, a year as
     DAYS_PER_YEAR); None unless the first is weeks, months or years and the second fewer days than one of those."""
@@ -256,6 +272,15 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         value = to_number(m.group("num"))
         if value is not None:
             claim(*m.span(), "repay_day", int(value))
+    for m in _DAILY_RATE.finditer(text):
+        rate = _daily_rate(m)
+        # the number with its 万 or %, the words before it readable; 万分之 is taken already
+        start = m.start(m.lastgroup or 0)
+        start = start - 1 if text[start - 1] == "万" else start
+        if rate is not None:
+            claim(start, m.end(), "rate", rate)
+        else:  # a rate too high to be one is a misreading, and no amount either ("日利率万分之一百五")
+            spans.append((start, m.end()))
     for m in _SCORE.finditer(text):
         raw = m.group("num") or m.group("num2")
         if 350 <= int(raw) <= 950:

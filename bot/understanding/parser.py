@@ -231,7 +231,7 @@ class Understanding:
             blanked[s:e] = [" "] * (e - s)
         slots, number_spans = extract_numbers("".join(blanked))
         masked = _splice(compact, [*((s, e, "") for s, e in loan_spans),
-                                   *((s, e, _MASKS[name]) for name, (s, e) in number_spans)])
+                                   *((s, e, _MASKS[name]) for name, (s, e) in number_spans if name in _MASKS)])
         loans: list[str] = []
         others: list[str] = []
         outside: list[str] = []

@@ -22,6 +22,7 @@ class SlotValues:
     basis: str | None = None  # "annual": the cost asked by the annual rate ("按年化算")
     method: str | None = None  # "equal_principal" / "equal_instalment": the repayment method asked ("等额本金")
     least: bool | None = None  # True: the least one can borrow is asked ("最低能借多少"); False: the most ("最多呢")
+    rate: Decimal | None = None  # a daily rate the user states as theirs ("我的日利率是万五" = 0.0005)
 
     def given(self) -> dict[str, Any]:
         """The slots that are set, by name (keyword arguments for this class and its subclasses)."""
@@ -44,7 +45,7 @@ class SlotValues:
 
 
 SlotName = Literal["amount", "days", "months", "overdue_days", "repay_day", "score", "bound", "basis", "method",
-                   "least"]
+                   "least", "rate"]
 SLOT_NAMES: tuple[SlotName, ...] = get_args(SlotName)
 
 
@@ -68,5 +69,6 @@ SPECS: dict[SlotName, SlotSpec] = {
     "basis": SlotSpec(None),
     "method": SlotSpec(None),
     "least": SlotSpec(None),
+    "rate": SlotSpec(None),  # not masked: "万三" reads as a rate word in matching too
 }
 assert tuple(f.name for f in fields(SlotValues)) == SLOT_NAMES == tuple(SPECS), "one slot list"
