@@ -190,6 +190,7 @@ def test_amount_next_to_a_term_is_read(amount_text: str, amount: int, term_text:
     ("日息万分之3.5", {"rate": Decimal("0.00035")}),
     ("日利率0.05%", {"rate": Decimal("0.0005")}),
     ("利率18%", {}),  # a percentage without a day may be annual: no daily rate
+    ("借5000日息万三用20天", {"amount": Decimal(5000), "rate": Decimal("0.0003"), "days": 20}),  # 日息: no 5000 days
     ("日利率万分之一百五", {}),  # 1.5 % a day is no loan's rate: a misreading
 ])
 def test_terms_spans_and_rate_bounds(text: str, expected: dict[str, object]) -> None:

@@ -115,7 +115,8 @@ _AND_A_HALF = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十]+)\s*(
 # a Chinese digit after 万/千 of an Arabic amount ("3万五", "1万二"), only where no word goes on ("5万一般" is 5万)
 _TAIL_CN = "一二两三四五六七八九"
 _CN_TAIL = rf"[{_TAIL_CN}](?=$|[^\u4e00-\u9fff]|[千块元钱的用借分还呢吗啊呀吧])"
-_AMOUNT_STOP = rf"天|日|个月|月|期|年|周|星期|礼拜|季度|分(?!期|\s*{_NUM}\s*(?:期|个月|次|笔))|%|次|笔|倍|号|小时|秒"
+_AMOUNT_STOP = (rf"天|日(?!息|利)|个月|月|期|年|周|星期|礼拜|季度|分(?!期|\s*{_NUM}\s*(?:期|个月|次|笔))|%|次|笔|倍|号|"
+                r"小时|秒")
 _AMOUNT = re.compile(
     rf"(?P<cur>[￥¥])?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:{_AMOUNT_STOP}))"
     rf"(?:\s*(?P<suf>万|w|千|k|亿|百(?!分))(?P<tail>(?:\d{{1,4}}(?![\d.])|{_CN_TAIL})(?:(?<=[万w][\d{_TAIL_CN}])千)?"
