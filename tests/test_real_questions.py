@@ -157,6 +157,8 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("微粒贷被停了怎么恢复", "limit_lost"),  # getting it back, not closing an account
     ("为啥我借呗的分期时间不能一年了", "loan_term"),  # the terms offered, not a menu
     ("微粒贷的钱为什么到不了账", "disbursement"),  # the money not arriving, not a menu
+    ("我只想关WE2000", "freeze_close"),  # 关 and the name, not understood before
+    ("WE2000最晚还款要多久", "repay_date"),  # the latest repayment, not the overdue penalty
     ("我的借呗怎么被管掉了", "freeze_close"),  # 管 typed for 关, was a bank-card question
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
