@@ -601,3 +601,17 @@ def test_the_interest_of_an_early_repayment_is_not_asked_twice(engine: Engine) -
     reply = engine.reply("once", "借呗借2万用了10天就提前还，要多少利息")
     assert reply.intent == "prepayment" and "用了10天提前还清" in reply.text.splitlines()[0]
     assert "借款利息计算" not in reply.text and "30天" not in reply.text
+
+
+def test_a_users_rate_with_a_product_that_has_no_rate_calculates_nothing(engine: Engine) -> None:
+    # a stale button for 芝麻信用 after "日利率万五" raised IndexError (its rate label looked for the documents' range)
+    engine.reply("rate-zhima", "我的日利率是万五，借1万用30天利息多少")
+    reply = engine.choose("rate-zhima", "installment", "zhima")
+    assert reply.text and "资料没有日利率" in reply.text + (reply.detail or "")
+
+
+def test_a_users_rate_belongs_to_the_product_it_was_given_for(engine: Engine) -> None:
+    # "那微粒贷呢" after "借呗日利率万五…" calculated 微粒贷 at 借呗's rate
+    engine.reply("rate-product", "借呗日利率万五，借1万30天多少钱")
+    first = engine.reply("rate-product", "那微粒贷呢").text.splitlines()[0]
+    assert first.startswith("微粒贷借1万元用30天") and "按你给的" not in first and "0.02%–0.05%" in first

@@ -12,6 +12,7 @@ from ..understanding.slots import SlotValues
 
 CONTEXT_TTL_SECONDS = 30 * 60
 USER_FACTS = ("amount", "score", "rate")  # what the user said of their own: kept through questions that take none
+LOAN_FACTS = ("rate",)  # … of which these belong to the loan of the products asked then (借呗's rate is not 微粒贷's)
 MAX_SESSIONS = 100_000
 
 

@@ -15,7 +15,7 @@ from ..understanding.matcher import bigrams
 from ..understanding.parser import QUESTION_OPENINGS, Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
-from .context import USER_FACTS, Context
+from .context import LOAN_FACTS, USER_FACTS, Context
 from .slots import Slots
 
 ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answer
@@ -563,6 +563,8 @@ class Policy:
         kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
                                                               if n in spec.slots})
         values = kept.updated(self._in_context(parse, context) if same else e.values)
+        if set(products) != set(context.products):  # the rate given for 借呗 is not 微粒贷's ("那微粒贷呢")
+            values = replace(values, **{n: getattr(e.values, n) for n in LOAN_FACTS})
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if chosen.follow_up else "answer"
         if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":

@@ -79,6 +79,8 @@ class Writer:
     def _rate_label(self, rate: Decimal, pid: str) -> str:
         """固定日利率 for a fixed rate, 日利率下限/上限 for an end of a range."""
         bounds = self.kb.daily_rates(pid)[0]
+        if rate not in bounds:  # the user's own ("日利率万五")
+            return f"你给的日利率{pct(rate)}"
         if len(bounds) == 1:
             return f"固定日利率{pct(rate)}"
         return f"日利率{'下限' if rate == bounds[0] else '上限'}{pct(rate)}"
@@ -111,8 +113,8 @@ class Writer:
         added to ``draft`` beside it, with its source), else both ends of the documents' range or only the one asked
         for ("按最低日利率")."""
         bounds, facts = self.kb.daily_rates(pid)
-        if slots.rate is not None:
-            if draft is not None and bounds:
+        if slots.rate is not None and bounds:  # a product without a daily rate (芝麻信用) is no loan to calculate
+            if draft is not None:
                 draft.add(f"  按你给的日利率{pct(slots.rate)}算；资料写的{self.name(pid)}日利率是"
                           f"{'–'.join(pct(r) for r in bounds)}。", *facts)
             return [slots.rate], []
