@@ -562,9 +562,13 @@ class Policy:
         # the conversation's numbers carry over to the slots this intent uses ("借呗借两万" then "分6期每月还多少")
         kept = context.slots if same else SlotValues(**{n: v for n, v in context.slots.given().items()
                                                               if n in spec.slots})
+        unused = {n: None for n in USER_FACTS if n not in spec.slots and getattr(kept, n) is not None}
+        if unused:  # the user's facts kept for other questions: not this answer's (nor its memo key's) numbers
+            kept = replace(kept, **unused)
         values = kept.updated(self._in_context(parse, context) if same else e.values)
-        if set(products) != set(context.products):  # the rate given for 借呗 is not 微粒贷's ("那微粒贷呢")
-            values = replace(values, **{n: getattr(e.values, n) for n in LOAN_FACTS})
+        stale = {n: None for n in LOAN_FACTS if getattr(values, n) is not None and getattr(e.values, n) is None}
+        if stale and set(products) != set(context.products):  # 借呗's rate is not 微粒贷's ("那微粒贷呢")
+            values = replace(values, **stale)
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if chosen.follow_up else "answer"
         if _ADVICE.search(parse.folded) and spec.kind != "smalltalk":

@@ -267,13 +267,13 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
             if term is not None:  # the overdue mask keeps its verb (逾期几天); a used period keeps 提前还清 readable
                 start, end = (m.start(), m.end()) if name == "overdue_days" else (term[2], m.end("unit"))
                 claim(start, end, name, term[1] * (DAYS_PER_MONTH if term[0] == "months" else 1))
-    for m in _USED_HALF.finditer(text):  # "用了半个月就还清"
+    for m in _USED_HALF.finditer(text) if "半" in text else ():  # "用了半个月就还清" (a scan only with 半)
         claim(*m.span("half"), "repay_day", DAYS_PER_MONTH // 2)
     for m in _REPAY_DAY.finditer(text):
         value = to_number(m.group("num"))
         if value is not None:
             claim(*m.span(), "repay_day", int(value))
-    for m in _DAILY_RATE.finditer(text):
+    for m in _DAILY_RATE.finditer(text) if "万" in text or "%" in text else ():  # 万N, 万分之N, N%
         rate = _daily_rate(m)
         # the number with its 万 or %, the words before it readable; 万分之 is taken already
         start = m.start(m.lastgroup or 0)
@@ -297,11 +297,11 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
                 claim(*m.span(), "months", int(whole) * 12 + 6)
     for m in _HALF.finditer(text):
         claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
-    for m in _HOURS.finditer(text):
+    for m in _HOURS.finditer(text) if "时" in text or "钟" in text else ():
         hours = to_number(m.group("num"))
         if hours is not None and hours > 0 and hours % HOURS_PER_DAY == 0:
             claim(*m.span(), "days", int(hours // HOURS_PER_DAY))
-    for m in _COMPOUND.finditer(text):
+    for m in _COMPOUND.finditer(text) if "天" in text or "日" in text else ():
         days = _compound_days(m)
         if days is not None:
             claim(m.start("num"), m.end(), "days", days)

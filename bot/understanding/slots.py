@@ -37,6 +37,8 @@ class SlotValues:
         """These values with the ones ``newer`` gives; a new term replaces the old one whatever its unit
         ("借1万用30天" then "3个月呢": the 30 days are gone)."""
         given = newer.given()
+        if not given:
+            return self  # nothing new (a frozen dataclass: no copy needed)
         if "days" in given and "months" not in given:
             given["months"] = None
         if "months" in given and "days" not in given:
