@@ -9,7 +9,6 @@ near-ties between examples and intents fall as they did."""
 from __future__ import annotations
 
 import math
-import re
 import struct
 from collections import Counter
 from collections.abc import Iterable
@@ -96,16 +95,30 @@ class IntentMatcher:
         self._group_sorted = [[examples[i][1].sorted_tokens for i in span] for span in spans]
         self._group_texts = [[self._texts[i] for i in span] for span in spans]
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
-        self._keywords_by_first: dict[str, list[tuple[str, int]]] = {}
+        # cue words by their first two characters (a text's character pairs name the few worth a search), and the
+        # one-character ones ("嗨") apart
+        self._keywords_by_pair: dict[str, list[tuple[str, int]]] = {}
+        self._single_keywords: list[tuple[str, int]] = []
         for intent in intents:
             for keyword in intent.cue_words() if intent.id in position else ():
-                self._keywords_by_first.setdefault(keyword[0], []).append((keyword, position[intent.id]))
+                if len(keyword) >= 2:
+                    self._keywords_by_pair.setdefault(keyword[:2], []).append((keyword, position[intent.id]))
+                else:
+                    self._single_keywords.append((keyword, position[intent.id]))
         required = {i.id for i in intents if i.keyword_required}
         self._gated = [g in required for g in self._group_ids]
-        # one pattern per intent that requires words: a regex alternation finds any of 30–90 words in one C scan
-        # (a Python ``any(w in text …)`` took ~6 µs a question, 4 % of a reply)
-        self._requires = [(position[i.id], re.compile("|".join(re.escape(w.lower()) for w in i.requires)))
-                          for i in intents if i.requires and i.id in position]
+        # the intents that require words, and those words indexed as the cue words are: by their first two
+        # characters, one-character words apart (one pass over the text's pairs serves every intent)
+        self._requiring = tuple(position[i.id] for i in intents if i.requires and i.id in position)
+        by_word: dict[str, set[int]] = {}
+        for intent in intents:
+            for word in intent.requires if intent.id in position else ():
+                by_word.setdefault(word.lower(), set()).add(position[intent.id])
+        self._required_chars = {w: frozenset(ks) for w, ks in by_word.items() if len(w) == 1}
+        self._required_by_pair: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        for word, ks in by_word.items():
+            if len(word) >= 2:
+                self._required_by_pair.setdefault(word[:2], []).append((word, frozenset(ks)))
         self._hinted = {slot: tuple(k for k, g in enumerate(self._group_ids) if g in ids)
                         for slot, ids in self._entity_hints.items()}
         # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
@@ -164,19 +177,26 @@ class IntentMatcher:
         and the hinted slots, so "借1万用30天" and "借2万用60天" are matched once."""
         if not self._group_ids or not form.chars:
             return [], 1.0, ()
-        keywords = self._keyword_hits(folded)
+        pairs = {folded[i:i + 2] for i in range(len(folded) - 1)}
+        keywords = self._keyword_hits(folded, pairs)
         hinted = slots & self._hinted_slots
-        barred = self._barred(folded, hinted)
+        barred = self._barred(folded, hinted, pairs)
         candidates, unknown, passed = self._memo.get((form.chars, keywords, hinted, barred, limit),
                                                      lambda: self._analyse(form, keywords, hinted, barred, limit))
         return list(candidates), unknown, passed
 
-    def _barred(self, folded: str, hinted: frozenset[str]) -> tuple[int, ...]:
+    def _barred(self, folded: str, hinted: frozenset[str], pairs: set[str]) -> tuple[int, ...]:
         """The intents that have none of the words they ``require``; a sum of money that an intent takes (an
         amount in its ``hints``: "WE2000能借5k吗") stands for such a word. A day does not: "第一天忘了" is no
-        question about repaying early."""
-        vouched = set(self._hinted["amount"]) if "amount" in hinted else set()
-        return tuple(k for k, words in self._requires if k not in vouched and words.search(folded) is None)
+        question about repaying early. ``pairs``: the text's character pairs."""
+        met = set(self._hinted["amount"]) if "amount" in hinted else set()
+        for char in self._required_chars.keys() & set(folded):
+            met |= self._required_chars[char]
+        for pair in pairs & self._required_by_pair.keys():  # the set intersection runs in C
+            for word, ks in self._required_by_pair[pair]:
+                if word in folded:
+                    met |= ks
+        return tuple(k for k in self._requiring if k not in met)
 
     def shared_weight(self, tokens: Iterable[str], intent: str) -> float:
         """IDF weight of the question's words that the intent's vocabulary also holds (words common to every
@@ -189,13 +209,15 @@ class IntentMatcher:
         match = process.extractOne(form.chars, self._chars, scorer=fuzz.ratio) if self._chars else None
         return (self._texts[match[2]], float(match[1])) if match else ("", 0.0)
 
-    def _keyword_hits(self, folded: str) -> tuple[int, ...]:
+    def _keyword_hits(self, folded: str, pairs: set[str]) -> tuple[int, ...]:
         """Positions of the intents whose keywords occur in the text (once per keyword found).
 
         The longest cue wins: a keyword inside a longer keyword of another intent that is also found does not
-        count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财)."""
-        found = [(keyword, k) for first in set(folded) for keyword, k in self._keywords_by_first.get(first, ())
-                 if occurs(keyword, folded)]
+        count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财). ``pairs``: the text's
+        character pairs."""
+        found = [(keyword, k) for pair in pairs & self._keywords_by_pair.keys()
+                 for keyword, k in self._keywords_by_pair[pair] if occurs(keyword, folded)]
+        found += [(keyword, k) for keyword, k in self._single_keywords if keyword in folded]
         kept = [k for keyword, k in found
                 if not any(keyword != other and keyword in other and k != j for other, j in found)]
         return tuple(sorted(kept))
