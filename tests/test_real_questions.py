@@ -71,6 +71,14 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     assert text.count("⚠️ 以上是") == 1  # one caution for the whole reply
 
 
+@pytest.mark.parametrize("question", ["微粒贷额度多少利率多少", "WE2000最高借多少日利率多少"])
+def test_two_questions_without_a_stop_between_get_both_answers(engine: Engine, question: str) -> None:
+    # "…额度多少利率多少" got only the limit: no punctuation split the two questions
+    reply = engine.reply(f"nostop:{question}", question)
+    assert {reply.intent, *reply.also} == {"max_amount", "rates"}, reply.text
+    assert reply.text.index("最高额度") < reply.text.index("日利率")
+
+
 @pytest.mark.parametrize("question", ["微粒贷借5000用20天利息多少，提前还款收不收费",
                                       "微粒贷借5000用20天利息多少和提前还款收不收费"])
 def test_a_calculation_and_another_question_in_one_message_get_both_in_order(engine: Engine, question: str) -> None:

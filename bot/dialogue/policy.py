@@ -94,7 +94,9 @@ _COMPARING = re.compile(r"比|和|跟|与|对比")
 # Where one message may ask a second question: punctuation, or 还有/另外/以及 between two questions.
 # A connector splits only after a question has ended ("最高能借多少还有利息多少"), not inside one ("需要另外下载吗").
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
-                     r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问|和)")
+                     r"(?:(?<=[吗呢么嘛])|(?<=多少)|(?<=多久))(?:还有|另外|以及|顺便问|和)|"
+                     # "WE2000额度多少利率多少": a short question right after 多少, with no stop between
+                     r"(?<=多少)(?=[\u4e00-\u9fff]{2,6}(?:多少|多久|吗)$)")
 MAX_REPLY_CHARS = 16  # "好的，知道了" and the like are short: a longer message is a question of its own
 MIN_SCORE, MAX_SCORE = 350, 950  # 芝麻分's range: a bare number in it, after a 芝麻分 question, is one
 _MONEY_WORDS = re.compile(r"[借贷还欠元块钱万千wk￥¥]")  # … unless it is said to be money ("借500呢")
