@@ -71,6 +71,15 @@ def test_two_questions_in_one_message_get_both_answers_in_order(engine: Engine) 
     assert text.count("⚠️ 以上是") == 1  # one caution for the whole reply
 
 
+def test_an_uncovered_topic_joined_to_a_question_is_named_too(engine: Engine) -> None:
+    # "…要不要芝麻分和征信" answered the 芝麻分 only; 征信 is a topic the documents don't cover
+    reply = engine.reply("joined", "WE2000要不要芝麻分和征信")
+    assert {reply.intent, *reply.also} == {"zhima_requirement", "credit_record"}, reply.text
+    assert "征信" in reply.text and "550" in reply.text
+    # two products joined by 和 compare them: no switch topic added
+    assert engine.reply("joined-cmp", "借呗和网商贷一样吗").also == ()
+
+
 @pytest.mark.parametrize("question", ["微粒贷额度多少利率多少", "WE2000最高借多少日利率多少"])
 def test_two_questions_without_a_stop_between_get_both_answers(engine: Engine, question: str) -> None:
     # "…额度多少利率多少" got only the limit: no punctuation split the two questions

@@ -121,6 +121,8 @@ _QUESTION = re.compile(r"[吗呢么嘛？?]|多少|多久|多长|是怎么回事
 # about it)
 _PARTICLE_CHARS = "这那的了呀啊哦吧呢哈嘛啦"
 _PARTICLES = re.compile(f"[{_PARTICLE_CHARS}]")
+_JOINED = re.compile(r"(?:和|跟|还有|以及)(?P<rest>[^和跟]{1,8})$")  # the last topic of a list
+_JOINED_TAIL = re.compile(r"[吗呢么嘛吧啊呀了的?？!！。.]{0,3}")  # after it only a particle: "…和征信吗"
 _LINKS = re.compile(r"[和跟与及同都也是比个]")  # the words that link products compared ("借呗和花呗都…是…")
 _PARTICLES_ONLY = re.compile(f"[{_PARTICLE_CHARS}吗么]*")  # what "那借呗呢", "微粒贷吗" say besides the name
 
@@ -276,6 +278,7 @@ class Policy:
         self.maximum = written_by(intents, "maximum")
         self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
         self._cue_words = {i: spec.cue_words() for i, spec in intents.items()}
+        self._uncovered = tuple(i for i, spec in intents.items() if spec.kind == "uncovered")
 
     def _cued(self, intent: str, folded: str) -> bool:
         """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
@@ -587,7 +590,24 @@ class Policy:
         effect = self._effect(parse, intent)
         if effect is not None and effect not in asked:
             asked, reason = (*asked, effect)[:MAX_ASKED], reason + f"; asks about an effect: {effect} too"
+        joined = self._joined(parse, asked)
+        if joined is not None:
+            asked, reason = (*asked, joined)[:MAX_ASKED], reason + f"; a second topic joined by 和: {joined}"
         return self._kind(Decision(kind, intent, score, reason, products, slots, asked))
+
+    def _joined(self, parse: Parse, asked: tuple[str, ...]) -> str | None:
+        """An uncovered topic named after 和/跟/还有 at the end of a question about another ("微粒贷要不要芝麻分和征信":
+        征信 too, which the documents don't cover), not yet among ``asked``."""
+        absorbed = self.intents[asked[0]].absorbs if asked else ()
+        for match in _JOINED.finditer(parse.folded):
+            rest = match.group("rest")
+            for topic in self._uncovered:
+                if topic in asked or topic in absorbed:  # "借呗和网商贷一样吗" compares: absorbed
+                    continue
+                if any(rest.startswith(word) and _JOINED_TAIL.fullmatch(rest[len(word):])
+                       for word in self._cue_words[topic]):
+                    return topic
+        return None
 
     def _absorbed(self, ranked: list[tuple[str, float]], folded: str) -> list[tuple[str, float]]:
         """``ranked`` with an intent that absorbs the best one leading in its place, at its score, when it is within
