@@ -278,7 +278,10 @@ class Policy:
         self.maximum = written_by(intents, "maximum")
         self._smalltalk = frozenset(i for i, spec in intents.items() if spec.kind == "smalltalk")
         self._cue_words = {i: spec.cue_words() for i, spec in intents.items()}
-        self._uncovered = tuple(i for i, spec in intents.items() if spec.kind == "uncovered")
+        self._uncovered_by_word: dict[str, tuple[str, ...]] = {}  # cue word → the uncovered topics it names
+        for i, spec in intents.items():
+            for word in spec.cue_words() if spec.kind == "uncovered" else ():
+                self._uncovered_by_word[word] = (*self._uncovered_by_word.get(word, ()), i)
 
     def _cued(self, intent: str, folded: str) -> bool:
         """Whether one of the intent's cue words (``keywords``, ``cues``) is in the folded text."""
@@ -601,12 +604,12 @@ class Policy:
         absorbed = self.intents[asked[0]].absorbs if asked else ()
         for match in _JOINED.finditer(parse.folded):
             rest = match.group("rest")
-            for topic in self._uncovered:
-                if topic in asked or topic in absorbed:  # "借呗和网商贷一样吗" compares: absorbed
+            for end in range(len(rest), 0, -1):  # the longest cue word that only a particle follows
+                if not _JOINED_TAIL.fullmatch(rest[end:]):
                     continue
-                if any(rest.startswith(word) and _JOINED_TAIL.fullmatch(rest[len(word):])
-                       for word in self._cue_words[topic]):
-                    return topic
+                for topic in self._uncovered_by_word.get(rest[:end], ()):
+                    if topic not in asked and topic not in absorbed:  # "借呗和网商贷一样吗" compares: absorbed
+                        return topic
         return None
 
     def _absorbed(self, ranked: list[tuple[str, float]], folded: str) -> list[tuple[str, float]]:
