@@ -176,6 +176,7 @@ def test_two_questions_that_tie_are_both_answered_not_offered_as_a_menu(engine: 
     ("微粒贷的钱为什么到不了账", "disbursement"),  # the money not arriving, not a menu
     ("我只想关WE2000", "freeze_close"),  # 关 and the name, not understood before
     ("WE2000最晚还款要多久", "repay_date"),  # the latest repayment, not the overdue penalty
+    ("WE2000我目前该还多少", "account_issue"),  # what one owes now: one's account, not the early-repayment fee
     ("我的借呗怎么被管掉了", "freeze_close"),  # 管 typed for 关, was a bank-card question
 ])
 def test_frequent_uncovered_topics_are_named(engine: Engine, question: str, topic: str) -> None:
@@ -410,7 +411,8 @@ def test_a_repayment_reminder_is_an_account_question_not_raising_the_limit(engin
     assert (reply.kind, reply.intent) == ("uncovered", "account_issue"), reply.text
 
 
-@pytest.mark.parametrize("question", ["微粒贷每个月可以不还吗", "借呗能不分期还么", "微粒贷可以不用分期还款吗"])
+@pytest.mark.parametrize("question", ["微粒贷每个月可以不还吗", "借呗能不分期还么", "微粒贷可以不用分期还款吗",
+                                      "微粒贷能不能不用月月还"])
 def test_skipping_monthly_payments_is_not_an_instalment_example(engine: Engine, question: str) -> None:
     """Not paying monthly or not in instalments asks how the loan is repaid, not for an instalment plan."""
     reply = engine.reply(f"skip:{question}", question)
