@@ -57,6 +57,27 @@ def float32(value: float) -> float:
     return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
 
 
+class WordIndex:
+    """Words, each with a value, by their first two characters (one-character words by that character): a text's
+    character pairs name the few words worth a search, where a scan would try every word."""
+
+    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
+        self._by_start: dict[str, list[tuple[str, int]]] = {}
+        for word, value in items:
+            self._by_start.setdefault(word[:2], []).append((word, value))
+
+    @staticmethod
+    def starts(text: str) -> set[str]:
+        """The text's characters and character pairs: what a word in it can start with (computed once a text)."""
+        return {text[i:i + 2] for i in range(len(text) - 1)} | set(text)
+
+    def candidates(self, starts: set[str]) -> list[tuple[str, int]]:
+        """(word, value) of every word that starts with one of ``starts``; whether the word itself occurs is the
+        caller's test ("in", or ``occurs`` for A不A questions)."""
+        by_start = self._by_start
+        return [item for start in starts & by_start.keys() for item in by_start[start]]  # the & runs in C
+
+
 class IntentMatcher:
     """Scores a question against each intent's vocabulary, and against the examples of the intents that
     evidence shortlists."""
@@ -95,30 +116,14 @@ class IntentMatcher:
         self._group_sorted = [[examples[i][1].sorted_tokens for i in span] for span in spans]
         self._group_texts = [[self._texts[i] for i in span] for span in spans]
         position = {intent_id: k for k, intent_id in enumerate(self._group_ids)}
-        # cue words by their first two characters (a text's character pairs name the few worth a search), and the
-        # one-character ones ("嗨") apart
-        self._keywords_by_pair: dict[str, list[tuple[str, int]]] = {}
-        self._single_keywords: list[tuple[str, int]] = []
-        for intent in intents:
-            for keyword in intent.cue_words() if intent.id in position else ():
-                if len(keyword) >= 2:
-                    self._keywords_by_pair.setdefault(keyword[:2], []).append((keyword, position[intent.id]))
-                else:
-                    self._single_keywords.append((keyword, position[intent.id]))
+        # the cue words and the required words, each with its intent's position (found through ``WordIndex``)
+        self._keywords = WordIndex((keyword, position[i.id]) for i in intents if i.id in position
+                                   for keyword in i.cue_words())
         required = {i.id for i in intents if i.keyword_required}
         self._gated = [g in required for g in self._group_ids]
-        # the intents that require words, and those words indexed as the cue words are: by their first two
-        # characters, one-character words apart (one pass over the text's pairs serves every intent)
         self._requiring = tuple(position[i.id] for i in intents if i.requires and i.id in position)
-        by_word: dict[str, set[int]] = {}
-        for intent in intents:
-            for word in intent.requires if intent.id in position else ():
-                by_word.setdefault(word.lower(), set()).add(position[intent.id])
-        self._required_chars = {w: frozenset(ks) for w, ks in by_word.items() if len(w) == 1}
-        self._required_by_pair: dict[str, list[tuple[str, frozenset[int]]]] = {}
-        for word, ks in by_word.items():
-            if len(word) >= 2:
-                self._required_by_pair.setdefault(word[:2], []).append((word, frozenset(ks)))
+        self._required = WordIndex((word.lower(), position[i.id]) for i in intents if i.id in position
+                                   for word in i.requires)
         self._hinted = {slot: tuple(k for k, g in enumerate(self._group_ids) if g in ids)
                         for slot, ids in self._entity_hints.items()}
         # word evidence: each intent's vocabulary (examples weigh 1, knowledge-base words less) and IDF across intents
@@ -177,25 +182,21 @@ class IntentMatcher:
         and the hinted slots, so "借1万用30天" and "借2万用60天" are matched once."""
         if not self._group_ids or not form.chars:
             return [], 1.0, ()
-        pairs = {folded[i:i + 2] for i in range(len(folded) - 1)}
-        keywords = self._keyword_hits(folded, pairs)
+        starts = WordIndex.starts(folded)
+        keywords = self._keyword_hits(folded, starts)
         hinted = slots & self._hinted_slots
-        barred = self._barred(folded, hinted, pairs)
+        barred = self._barred(folded, hinted, starts)
         candidates, unknown, passed = self._memo.get((form.chars, keywords, hinted, barred, limit),
                                                      lambda: self._analyse(form, keywords, hinted, barred, limit))
         return list(candidates), unknown, passed
 
-    def _barred(self, folded: str, hinted: frozenset[str], pairs: set[str]) -> tuple[int, ...]:
+    def _barred(self, folded: str, hinted: frozenset[str], starts: set[str]) -> tuple[int, ...]:
         """The intents that have none of the words they ``require``; a sum of money that an intent takes (an
         amount in its ``hints``: "WE2000能借5k吗") stands for such a word. A day does not: "第一天忘了" is no
-        question about repaying early. ``pairs``: the text's character pairs."""
-        met = set(self._hinted["amount"]) if "amount" in hinted else set()
-        for char in self._required_chars.keys() & set(folded):
-            met |= self._required_chars[char]
-        for pair in pairs & self._required_by_pair.keys():  # the set intersection runs in C
-            for word, ks in self._required_by_pair[pair]:
-                if word in folded:
-                    met |= ks
+        question about repaying early. ``starts``: ``WordIndex.starts(folded)``."""
+        met = {k for word, k in self._required.candidates(starts) if word in folded}
+        if "amount" in hinted:
+            met.update(self._hinted["amount"])
         return tuple(k for k in self._requiring if k not in met)
 
     def shared_weight(self, tokens: Iterable[str], intent: str) -> float:
@@ -209,15 +210,13 @@ class IntentMatcher:
         match = process.extractOne(form.chars, self._chars, scorer=fuzz.ratio) if self._chars else None
         return (self._texts[match[2]], float(match[1])) if match else ("", 0.0)
 
-    def _keyword_hits(self, folded: str, pairs: set[str]) -> tuple[int, ...]:
+    def _keyword_hits(self, folded: str, starts: set[str]) -> tuple[int, ...]:
         """Positions of the intents whose keywords occur in the text (once per keyword found).
 
         The longest cue wins: a keyword inside a longer keyword of another intent that is also found does not
-        count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财). ``pairs``: the text's
-        character pairs."""
-        found = [(keyword, k) for pair in pairs & self._keywords_by_pair.keys()
-                 for keyword, k in self._keywords_by_pair[pair] if occurs(keyword, folded)]
-        found += [(keyword, k) for keyword, k in self._single_keywords if keyword in folded]
+        count ("身份证过期" is an account problem, not 过期 = overdue; "理财通" is not 理财). ``starts``:
+        ``WordIndex.starts(folded)``."""
+        found = [(keyword, k) for keyword, k in self._keywords.candidates(starts) if occurs(keyword, folded)]
         kept = [k for keyword, k in found
                 if not any(keyword != other and keyword in other and k != j for other, j in found)]
         return tuple(sorted(kept))
