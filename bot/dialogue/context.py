@@ -13,6 +13,7 @@ from ..understanding.slots import SlotValues
 CONTEXT_TTL_SECONDS = 30 * 60
 USER_FACTS = ("amount", "score", "rate")  # what the user said of their own: kept through questions that take none
 LOAN_FACTS = ("rate",)  # … of which these belong to the loan of the products asked then (借呗's rate is not 微粒贷's)
+_PERSON_FACTS = tuple(n for n in USER_FACTS if n not in LOAN_FACTS)
 MAX_SESSIONS = 100_000
 
 
@@ -27,6 +28,21 @@ class Context:
 
     def with_(self, **changes: Any) -> Context:
         return replace(self, **changes)
+
+    def facts_for(self, products: tuple[str, ...]) -> tuple[str, ...]:
+        """The user's facts (USER_FACTS) that carry to a question about ``products``: all of them while the
+        products stay; a loan's own (LOAN_FACTS: its rate) not to another product's question."""
+        return USER_FACTS if set(products) == set(self.products) else _PERSON_FACTS
+
+    def answered(self, intent: str, products: tuple[str, ...], slots: SlotValues) -> Context:
+        """The context after an answer: its intent, products and slots, and the user's facts from before that
+        the answer took none of ("我想借两万", "哪个利息低", "借呗用两个月呢": the 2万 is still the amount). A term
+        stays only with the intent that used it: "WE2000日利率多少" long after "借1万用30天" asks the rate, not the
+        interest of 30 days."""
+        before = self.slots
+        kept = {n: getattr(before, n) for n in self.facts_for(products)
+                if getattr(slots, n) is None and getattr(before, n) is not None}
+        return replace(self, intent=intent, products=products, slots=replace(slots, **kept) if kept else slots)
 
 
 class SessionStore:

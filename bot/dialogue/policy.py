@@ -15,7 +15,7 @@ from ..understanding.matcher import bigrams
 from ..understanding.parser import QUESTION_OPENINGS, Parse
 from ..understanding.slots import SlotValues
 from .conditions import parse_stated
-from .context import LOAN_FACTS, USER_FACTS, Context
+from .context import USER_FACTS, Context
 from .slots import Slots
 
 ANSWER_SCORE = 45.0  # top score at or above this, with a clear margin → answer
@@ -574,8 +574,10 @@ class Policy:
         if unused:  # the user's facts kept for other questions: not this answer's (nor its memo key's) numbers
             kept = replace(kept, **unused)
         values = kept.updated(self._in_context(parse, context) if same else e.values)
-        stale = {n: None for n in LOAN_FACTS if getattr(values, n) is not None and getattr(e.values, n) is None}
-        if stale and set(products) != set(context.products):  # 借呗's rate is not 微粒贷's ("那微粒贷呢")
+        carried = context.facts_for(products)  # 借呗's rate is not 微粒贷's ("那微粒贷呢")
+        stale = {n: None for n in USER_FACTS
+                 if n not in carried and getattr(values, n) is not None and getattr(e.values, n) is None}
+        if stale:
             values = replace(values, **stale)
         slots = Slots.of(values)
         kind: DecisionKind = "follow_up" if chosen.follow_up else "answer"

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..knowledge.base import KnowledgeBase
 from ..reply import Reply, Suggestion
 from ..understanding.intents import Intent, written_by
 from ..understanding.parser import Parse
-from ..understanding.slots import SlotValues
 from .compose import Composer
-from .context import LOAN_FACTS, USER_FACTS, Context
+from .context import Context
 from .policy import EFFECT, Decision
 
 OFFICIAL_CHANNELS = "请到对应产品的官方页面或客服查询：借呗在支付宝，微粒贷和WE2000在微信。"
@@ -43,15 +41,6 @@ SAID_REPLIES = {
 }
 
 
-def _kept_facts(before: SlotValues, now: SlotValues, facts: tuple[str, ...] = USER_FACTS) -> SlotValues:
-    """The slots a conversation keeps after an answer: the answer's own, and the user's facts (amount, 芝麻分, rate)
-    from before where this intent takes none ("我想借两万", "哪个利息低", "借呗用两个月呢": the 2万 is still the
-    amount). A term stays only with the intent that used it: "WE2000日利率多少" long after "借1万用30天" asks the
-    rate, not the interest of 30 days."""
-    kept = {n: getattr(before, n) for n in facts if getattr(now, n) is None and getattr(before, n) is not None}
-    return replace(now, **kept) if kept else now
-
-
 class Responder:
     """Writes the reply to a decision and the context that follows it."""
 
@@ -80,10 +69,7 @@ class Responder:
             return Reply(SAID_REPLIES[decision.said], kind="smalltalk"), context
         assert decision.intent is not None
         intent = decision.intent
-        products = decision.products or context.products
-        facts = USER_FACTS if set(products) == set(context.products) else tuple(set(USER_FACTS) - set(LOAN_FACTS))
-        remembered = context.with_(intent=intent, products=products,
-                                   slots=_kept_facts(context.slots, decision.slots.numbers(), facts))
+        remembered = context.answered(intent, decision.products or context.products, decision.slots.numbers())
         score = decision.score / 100
         if kind == "smalltalk":  # "谢谢" between two questions: the conversation's topic stays for "那微粒贷呢";
             spec = self.intents[intent]  # with none yet, the conversation has begun ("你好" then "利息呢")
