@@ -180,7 +180,7 @@ class Calculations(Writer):
             fee = "，另有违约金（资料没有给出金额，未计入）" if value.late_fee else ""
             draft.lead(f"{self.name(pid)}逾期{wan(amount)}{days}天：罚息约{approx(costs)}元"
                        + ("，另有违约金" if value.late_fee else "")
-                       + (f"（按你给的日利率{pct(slots.rate)}）" if slots.rate is not None else ""))
+                       + self._own_rate(slots))
             draft.add(f"• {self.name(pid)}（日息×{num(value.times)}，日利率{'–'.join(pct(r) for r in bounds)}）："
                       f"{'–'.join(money(c) for c in costs)}{fee}", rule[0], *facts)
         if not compute:  # the example names the product asked about, with an amount within every maximum
@@ -238,7 +238,7 @@ class Calculations(Writer):
                 fee = "不收提前还款费" if not any(fees) else f"其中提前还款费约{approx(fees)}元"
                 draft.lead(f"{self.name(pid)}借{wan(amount)}、{'期限' + str(term) + '天、' if stated else ''}"
                            f"用了{repay_day}天提前还清：共付利息和费用约{approx([c.total for c in costs])}元，{fee}"
-                           + (f"（按你给的日利率{pct(slots.rate)}）" if slots.rate is not None else ""))
+                           + self._own_rate(slots))
         draft.add("算法：已付利息 = 本金×日利率×已用天数；按“收取剩余天数利息”的规则，"
                   "费用 = 本金×日利率×(期限−已用天数)。假设到期一次还本付息、按日计息。")
         for line in rules:  # on the phone: the rule under the figure; each rate's sum is one tap away

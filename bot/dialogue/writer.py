@@ -127,6 +127,11 @@ class Writer:
         """How a first line names the daily rate it used: the user's own or the documents'."""
         return "按你给的日利率" if slots.rate is not None else "日利率"
 
+    @staticmethod
+    def _own_rate(slots: Slots) -> str:
+        """What a first line that names no rate adds when it used the user's own ("（按你给的日利率0.05%）")."""
+        return f"（按你给的日利率{pct(slots.rate)}）" if slots.rate is not None else ""
+
     def _amount(self, slots: Slots, products: tuple[str, ...]) -> Decimal:
         """The amount a calculation uses: the user's, else EXAMPLE_AMOUNT — or, when every product asked lends
         less than that (WE2000: 2000元), the largest of their maximums, so the example is one they would lend."""
