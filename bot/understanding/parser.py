@@ -133,6 +133,11 @@ class Parse:
         return self.candidates[0] if self.candidates else None
 
     @cached_property
+    def cue_text(self) -> str:
+        """Where keywords and cues are looked for (``_cue_text``; kept once computed: each suggestion reads it)."""
+        return _cue_text(self.folded, self.entities)
+
+    @cached_property
     def compact(self) -> str:
         """The folded text without punctuation, emoji and spaces (kept once computed: several rules read it)."""
         return clean(self.folded).replace(" ", "")
@@ -207,10 +212,8 @@ class Understanding:
         """Whether ``intent`` shares a content word with the question (product and platform names aside):
         a suggestion must, or it is an unrelated menu. One of its ``cues`` in the question is such a word."""
         cues = self._cues.get(intent, ())
-        if cues:
-            text = _cue_text(parse.folded, parse.entities)
-            if any(occurs(cue, text) for cue in cues):
-                return True
+        if cues and any(occurs(cue, parse.cue_text) for cue in cues):
+            return True
         form = parse.form or self._form(self._mask(parse.folded)[0])
         tokens = [t for t in form.tokens if len(t) > 1 and t not in self._names and t not in _MASK_WORDS]
         return self.matcher.shared_weight(tokens, intent) >= RELEVANT_WEIGHT
