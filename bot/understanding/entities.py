@@ -102,6 +102,7 @@ _UNIT = "|".join(sorted(map(re.escape, TERM_UNITS), key=len, reverse=True))
 _TERM_STOP = {"天": "息|利率|均", "日": "息|利率|均|期", "年": "化|利率|龄|前|后|底|初", "期": "限|间|数"}
 _TERM = re.compile(rf"(?<!逾期)(?<!第)(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _HALF = re.compile(r"半个月|半月|半年")
+HALF_MONTH_DAYS = DAYS_PER_MONTH // 2  # 半个月, read wherever it stands (a term, overdue, the days used)
 # hours, in whole days only ("用24小时", "48个小时"): interest is counted by the day
 _HOURS = re.compile(rf"(?P<num>{_NUM})\s*(?:个)?(?:小时|钟头)")
 HOURS_PER_DAY = 24
@@ -268,7 +269,7 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
                 start, end = (m.start(), m.end()) if name == "overdue_days" else (term[2], m.end("unit"))
                 claim(start, end, name, term[1] * (DAYS_PER_MONTH if term[0] == "months" else 1))
     for m in _USED_HALF.finditer(text) if "半" in text else ():  # "用了半个月就还清" (a scan only with 半)
-        claim(*m.span("half"), "repay_day", DAYS_PER_MONTH // 2)
+        claim(*m.span("half"), "repay_day", HALF_MONTH_DAYS)
     for m in _REPAY_DAY.finditer(text):
         value = to_number(m.group("num"))
         if value is not None:
@@ -287,16 +288,16 @@ def extract_numbers(text: str) -> tuple[SlotValues, list[tuple[SlotName, tuple[i
         if 350 <= int(raw) <= 950:
             claim(*m.span(), "score", int(raw))
     for m in _OVERDUE_HALF.finditer(text):  # "逾期半个月"
-        claim(*m.span(), "overdue_days", 180 if m.group("half") == "半年" else 15)
+        claim(*m.span(), "overdue_days", 180 if m.group("half") == "半年" else HALF_MONTH_DAYS)
     for m in _AND_A_HALF.finditer(text):
         whole = to_number(m.group("num"))
         if whole is not None and whole == whole.to_integral() and 0 < whole <= 10:
             if m.group("month"):
-                claim(*m.span(), "days", int(whole) * DAYS_PER_MONTH + DAYS_PER_MONTH // 2)
+                claim(*m.span(), "days", int(whole) * DAYS_PER_MONTH + HALF_MONTH_DAYS)
             else:
                 claim(*m.span(), "months", int(whole) * 12 + 6)
     for m in _HALF.finditer(text):
-        claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", 15)))
+        claim(*m.span(), *(("months", 6) if m.group() == "半年" else ("days", HALF_MONTH_DAYS)))
     for m in _HOURS.finditer(text) if "时" in text or "钟" in text else ():
         hours = to_number(m.group("num"))
         if hours is not None and hours > 0 and hours % HOURS_PER_DAY == 0:
